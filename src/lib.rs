@@ -1,0 +1,9 @@
+//! ses-broker
+#![forbid(unsafe_code)]
+
+mod values;
+
+pub use values::{
+    BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition, Region,
+    SourceIp, ValueError, ValueKind, WebhookUrl,
+};

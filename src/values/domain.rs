@@ -1,0 +1,350 @@
+//! Domain names: ASCII after UTS-46 mapping, lowercase, LDH labels, no confusable mixes.
+
+use unicode_script::{Script, UnicodeScript};
+
+use super::{ValueError, ValueKind, describe_char, excerpt, string_value};
+
+/// Longest domain name in presentation form, without the trailing dot (RFC 1035 §2.3.4:
+/// 255 octets on the wire).
+pub(crate) const MAX_DOMAIN_LEN: usize = 253;
+/// Longest label (RFC 1035 §2.3.4).
+pub(crate) const MAX_LABEL_LEN: usize = 63;
+
+/// A fully qualified domain name, stored as lowercase A-labels without a trailing dot.
+///
+/// Accepts internationalised names and maps them with UTS-46 (`Bücher.Example` becomes
+/// `xn--bcher-kva.example`); a single trailing dot is accepted and dropped. Refuses:
+/// empty labels, labels over 63 or names over 253 characters, anything but letters, digits
+/// and inner hyphens (so no underscores, spaces, quotes, `;` or control characters), `--`
+/// in the third and fourth position of a label that is not a valid `xn--` A-label,
+/// single-label names, an all-numeric top-level label (IP addresses are not domain names),
+/// invisible characters, and labels that mix scripts (Latin with Cyrillic, say), the usual
+/// way to make one name look like another.
+///
+/// ```
+/// use ses_broker::DomainName;
+/// let d: DomainName = "Agency.GOV.".parse()?;
+/// assert_eq!(d.as_str(), "agency.gov");
+/// let idn: DomainName = "bücher.example".parse()?;
+/// assert_eq!(idn.to_string(), "xn--bcher-kva.example");
+/// assert!("bad_name.gov".parse::<DomainName>().is_err());
+/// # Ok::<(), ses_broker::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DomainName(String);
+
+string_value!(DomainName);
+
+fn err(message: impl Into<String>) -> ValueError {
+    ValueError::new(ValueKind::DomainName, message)
+}
+
+/// Characters that render as nothing and that UTS-46 would silently drop or that hide a
+/// name's real shape (soft hyphen, zero-width and bidirectional controls, variation
+/// selectors, the byte-order mark, tags). Refused outright rather than mapped away, so that
+/// `agen\u{AD}cy.gov` does not quietly become `agency.gov`.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0x1BCA0..=0x1BCA3
+            | 0xE0000..=0xE0FFF
+    )
+}
+
+impl DomainName {
+    /// Parses and canonicalises a domain name.
+    ///
+    /// # Errors
+    /// A [`ValueError`] naming the first problem found (see the type's documentation for
+    /// the rules).
+    pub fn parse(input: &str) -> Result<Self, ValueError> {
+        if input.is_empty() {
+            return Err(err("must not be empty"));
+        }
+        if let Some(c) = input
+            .chars()
+            .find(|&c| c.is_control() || c.is_whitespace() || is_invisible(c))
+        {
+            return Err(err(format!(
+                "contains {}, which a domain name cannot hold",
+                describe_char(c)
+            )));
+        }
+        let without_dot = input.strip_suffix('.').unwrap_or(input);
+        let ascii = if without_dot.is_ascii() {
+            without_dot.to_ascii_lowercase()
+        } else {
+            idna::uts46::Uts46::new()
+                .to_ascii(
+                    without_dot.as_bytes(),
+                    idna::uts46::AsciiDenyList::STD3,
+                    idna::uts46::Hyphens::Allow,
+                    idna::uts46::DnsLength::Ignore,
+                )
+                .map_err(|_| {
+                    err(format!(
+                        "{} is not a valid internationalised domain name (UTS-46)",
+                        excerpt(input)
+                    ))
+                })?
+                .into_owned()
+        };
+        check_ascii_name(&ascii)?;
+        Ok(Self(ascii))
+    }
+
+    /// The canonical form: lowercase A-labels, no trailing dot.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The labels, left to right.
+    pub fn labels(&self) -> impl Iterator<Item = &str> {
+        self.0.split('.')
+    }
+
+    /// The name for people to read: A-labels decoded back to Unicode.
+    #[must_use]
+    pub fn to_unicode(&self) -> String {
+        idna::domain_to_unicode(&self.0).0
+    }
+
+    /// Whether `self` is `other` or a name below it (`mail.agency.gov` under `agency.gov`).
+    #[must_use]
+    pub fn is_within(&self, other: &Self) -> bool {
+        self.0 == other.0
+            || self
+                .0
+                .strip_suffix(&other.0)
+                .is_some_and(|head| head.ends_with('.'))
+    }
+
+    /// `label.self`, validated as a whole (the result must still fit 253 characters).
+    ///
+    /// # Errors
+    /// A [`ValueError`] when the label or the longer name breaks a rule.
+    pub fn child(&self, label: &str) -> Result<Self, ValueError> {
+        Self::parse(&format!("{label}.{}", self.0))
+    }
+}
+
+/// Checks an ASCII (already mapped) name without its trailing dot.
+fn check_ascii_name(name: &str) -> Result<(), ValueError> {
+    if name.is_empty() {
+        return Err(err("must not be empty"));
+    }
+    if name.len() > MAX_DOMAIN_LEN {
+        return Err(err(format!(
+            "is {} characters long; a domain name has at most {MAX_DOMAIN_LEN}",
+            name.len()
+        )));
+    }
+    let mut count = 0usize;
+    let mut last = "";
+    for label in name.split('.') {
+        count += 1;
+        check_label(label)?;
+        last = label;
+    }
+    if count < 2 {
+        return Err(err(format!(
+            "{} has a single label; give a full domain such as agency.gov",
+            excerpt(name)
+        )));
+    }
+    if last.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err(format!(
+            "{} ends in an all-numeric label; IP addresses are not domain names",
+            excerpt(name)
+        )));
+    }
+    Ok(())
+}
+
+fn check_label(label: &str) -> Result<(), ValueError> {
+    if label.is_empty() {
+        return Err(err(
+            "has an empty label (two dots in a row, or a leading dot)",
+        ));
+    }
+    if label.len() > MAX_LABEL_LEN {
+        return Err(err(format!(
+            "label {} is {} characters long; a label has at most {MAX_LABEL_LEN}",
+            excerpt(label),
+            label.len()
+        )));
+    }
+    if let Some(c) = label
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(err(format!(
+            "label {} contains {}; only letters, digits and hyphens are allowed",
+            excerpt(label),
+            describe_char(c)
+        )));
+    }
+    if label.starts_with('-') || label.ends_with('-') {
+        return Err(err(format!(
+            "label {} starts or ends with a hyphen",
+            excerpt(label)
+        )));
+    }
+    if label.get(2..4) == Some("--") {
+        if !label.starts_with("xn--") {
+            return Err(err(format!(
+                "label {} has '--' in the third and fourth position, which is reserved for encoded labels",
+                excerpt(label)
+            )));
+        }
+        check_a_label(label)?;
+    }
+    Ok(())
+}
+
+/// An `xn--` label must be the canonical encoding of a valid U-label of one script.
+fn check_a_label(label: &str) -> Result<(), ValueError> {
+    let (unicode, result) = idna::domain_to_unicode(label);
+    let reencoded = idna::domain_to_ascii_strict(&unicode);
+    if result.is_err() || reencoded.ok().as_deref() != Some(label) {
+        return Err(err(format!(
+            "label {} is not a valid internationalised (xn--) label",
+            excerpt(label)
+        )));
+    }
+    if let Some((a, b)) = mixed_scripts(&unicode) {
+        return Err(err(format!(
+            "label {} mixes {} and {} letters, which makes it easy to mistake for another name",
+            excerpt(&unicode),
+            a.full_name(),
+            b.full_name()
+        )));
+    }
+    Ok(())
+}
+
+/// The first two scripts found in a label that may not be mixed, following the "highly
+/// restrictive" profile of UTS 39 §5.2: one script, or Latin with Han and the Japanese
+/// kana, with Han and Bopomofo, or with Han and Hangul.
+fn mixed_scripts(label: &str) -> Option<(Script, Script)> {
+    const ALLOWED_MIXES: [&[Script]; 3] = [
+        &[
+            Script::Latin,
+            Script::Han,
+            Script::Hiragana,
+            Script::Katakana,
+        ],
+        &[Script::Latin, Script::Han, Script::Bopomofo],
+        &[Script::Latin, Script::Han, Script::Hangul],
+    ];
+    let mut seen: Vec<Script> = Vec::new();
+    for c in label.chars() {
+        let script = c.script();
+        if matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+            continue;
+        }
+        if !seen.contains(&script) {
+            seen.push(script);
+        }
+    }
+    if seen.len() <= 1
+        || ALLOWED_MIXES
+            .iter()
+            .any(|mix| seen.iter().all(|s| mix.contains(s)))
+    {
+        return None;
+    }
+    let mut scripts = seen.into_iter();
+    Some((scripts.next()?, scripts.next()?))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+    use super::*;
+
+    fn ok(s: &str) -> String {
+        DomainName::parse(s).unwrap().to_string()
+    }
+    fn bad(s: &str) -> String {
+        DomainName::parse(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn canonical_forms() {
+        assert_eq!(ok("Agency.GOV"), "agency.gov");
+        assert_eq!(ok("agency.gov."), "agency.gov");
+        assert_eq!(ok("faß.de"), "xn--fa-hia.de");
+        assert_eq!(ok("Bücher.Example"), "xn--bcher-kva.example");
+        assert_eq!(ok("xn--bcher-kva.example"), "xn--bcher-kva.example");
+        assert_eq!(ok("ａｇｅｎｃｙ.gov"), "agency.gov");
+        assert_eq!(ok("3com.com"), "3com.com");
+    }
+
+    #[test]
+    fn refusals_name_the_problem() {
+        assert!(bad("").contains("empty"));
+        assert!(bad("gov").contains("single label"));
+        assert!(bad("a..gov").contains("empty label"));
+        assert!(bad(".agency.gov").contains("empty label"));
+        assert!(bad("agency.gov..").contains("empty label"));
+        assert!(bad("x_y.gov").contains("'_'"));
+        assert!(bad("a;b.gov").contains("';'"));
+        assert!(bad("a\"b.gov").contains("'\"'"));
+        assert!(bad("a b.gov").contains("a space"));
+        assert!(bad("a\nb.gov").contains("U+000A"));
+        assert!(bad("-a.gov").contains("hyphen"));
+        assert!(bad("a-.gov").contains("hyphen"));
+        assert!(bad("ab--c.gov").contains("reserved"));
+        assert!(bad("xn--zz.gov").contains("xn--"));
+        assert!(bad("10.0.0.1").contains("all-numeric"));
+        assert!(bad("agen\u{AD}cy.gov").contains("U+00AD"));
+        assert!(bad("agen\u{200B}cy.gov").contains("U+200B"));
+        assert!(bad(&format!("{}.gov", "a".repeat(64))).contains("at most 63"));
+        let long = format!("{}.gov", vec!["a".repeat(60); 5].join("."));
+        assert!(bad(&long).contains("at most 253"));
+    }
+
+    #[test]
+    fn mixed_script_labels_are_refused() {
+        // Latin "pple" with a Cyrillic "а".
+        assert!(bad("\u{0430}pple.com").contains("Cyrillic"));
+        // One script is fine, and Japanese may mix Han and kana.
+        assert_eq!(ok("пример.испытание"), "xn--e1afmkfd.xn--80akhbyknj4f");
+        assert!(DomainName::parse("日本語の例.jp").is_ok());
+    }
+
+    #[test]
+    fn length_limits_are_exact() {
+        let label63 = "a".repeat(63);
+        assert!(DomainName::parse(&format!("{label63}.gov")).is_ok());
+        let name253 = format!("{}.{}.{}.{}", label63, label63, label63, "a".repeat(61));
+        assert_eq!(name253.len(), 253);
+        assert!(DomainName::parse(&name253).is_ok());
+        assert!(DomainName::parse(&format!("{name253}a")).is_err());
+    }
+
+    #[test]
+    fn within_and_child() {
+        let apex = DomainName::parse("agency.gov").unwrap();
+        let mail = apex.child("mail").unwrap();
+        assert_eq!(mail.as_str(), "mail.agency.gov");
+        assert!(mail.is_within(&apex));
+        assert!(apex.is_within(&apex));
+        assert!(!DomainName::parse("notagency.gov").unwrap().is_within(&apex));
+    }
+}
