@@ -1,0 +1,60 @@
+//! `sesctl`: an operator's command line over the `ses-broker` library.
+//!
+//! Every subcommand reads what it needs from its arguments and standard input, prints its
+//! result on standard output, and reports problems on standard error. Exit codes: 0 success,
+//! 1 invalid input (the message says which field and why), 2 a usage error.
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool prints")]
+
+use std::io::Read;
+use std::process::ExitCode;
+
+/// What went wrong, and so which exit code to use.
+#[derive(Debug)]
+enum Failure {
+    /// The input was read but is invalid: exit 1. Each line is printed on stderr.
+    Invalid(Vec<String>),
+    /// The command line is wrong: exit 2, with the usage text.
+    Usage(String),
+}
+
+type Outcome = Result<(), Failure>;
+
+const USAGE: &str = "usage: sesctl <command> [arguments]
+
+commands:
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
+        None => Err(Failure::Usage("no command given".to_owned())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(lines)) => {
+            for line in lines {
+                eprintln!("{line}");
+            }
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("sesctl: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads all of standard input as UTF-8.
+#[allow(dead_code, reason = "used by the subcommands that read stdin")]
+fn read_stdin() -> Result<String, Failure> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::Invalid(vec![format!("cannot read standard input: {e}")]))?;
+    Ok(text)
+}
