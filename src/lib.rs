@@ -4,6 +4,6 @@
 mod values;
 
 pub use values::{
-    BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition, Region,
-    SourceIp, ValueError, ValueKind, WebhookUrl,
+    AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
+    Region, SourceIp, ValueError, ValueKind, WebhookUrl,
 };
