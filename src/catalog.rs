@@ -112,7 +112,9 @@ impl Catalog {
     /// [`CatalogError`] naming the id that is not known.
     pub fn check_ids(&self, service_id: &str, plan_id: &str) -> Result<(), CatalogError> {
         if service_id != SERVICE_ID {
-            return Err(CatalogError::UnknownService(crate::values::excerpt(service_id)));
+            return Err(CatalogError::UnknownService(crate::values::excerpt(
+                service_id,
+            )));
         }
         if plan_id != PLAN_ID {
             return Err(CatalogError::UnknownPlan(crate::values::excerpt(plan_id)));
@@ -239,12 +241,21 @@ fn provision_properties(domain_description: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        reason = "tests fail by panicking"
+    )]
     use super::*;
     use crate::params::{BIND_KEYS, PROVISION_KEYS};
 
     fn keys(schema: &Value) -> Vec<String> {
-        let mut keys: Vec<String> = schema["properties"].as_object().unwrap().keys().cloned().collect();
+        let mut keys: Vec<String> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         keys.sort();
         keys
     }
@@ -264,7 +275,13 @@ mod tests {
     fn ids_are_checked() {
         let c = Catalog::cloud_gov();
         assert!(c.check_ids(SERVICE_ID, PLAN_ID).is_ok());
-        assert!(matches!(c.check_ids("x", PLAN_ID), Err(CatalogError::UnknownService(_))));
-        assert!(matches!(c.check_ids(SERVICE_ID, "y"), Err(CatalogError::UnknownPlan(_))));
+        assert!(matches!(
+            c.check_ids("x", PLAN_ID),
+            Err(CatalogError::UnknownService(_))
+        ));
+        assert!(matches!(
+            c.check_ids(SERVICE_ID, "y"),
+            Err(CatalogError::UnknownPlan(_))
+        ));
     }
 }

@@ -9,6 +9,8 @@
     reason = "a command-line tool prints"
 )]
 
+mod check;
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -21,16 +23,22 @@ enum Failure {
     Usage(String),
 }
 
-type Outcome = Result<(), Failure>;
-
 const USAGE: &str = "usage: sesctl <command> [arguments]
 
 commands:
+  catalog                            print the OSBAPI catalog JSON
+  check provision < PARAMS.json      validate provision parameters; print them normalised
+  check bind < PARAMS.json           validate bind parameters; print them normalised
+  check update PREVIOUS.json < NEW.json
+                                     merge an update over stored provision parameters
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
+        Some("catalog") => check::catalog(rest),
+        Some("check") => check::check(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -54,7 +62,6 @@ fn main() -> ExitCode {
 }
 
 /// Reads all of standard input as UTF-8.
-#[allow(dead_code, reason = "used by the subcommands that read stdin")]
 fn read_stdin() -> Result<String, Failure> {
     let mut text = String::new();
     std::io::stdin()

@@ -13,7 +13,8 @@ use crate::values::{EmailAddress, SourceIp, WebhookUrl};
 pub const MAX_SOURCE_IPS: usize = 30;
 
 /// The bind parameter keys.
-pub(crate) const BIND_KEYS: [&str; 3] = ["source_ips", "notification_email", "notification_webhook"];
+pub(crate) const BIND_KEYS: [&str; 3] =
+    ["source_ips", "notification_email", "notification_webhook"];
 
 /// Validated bind parameters.
 ///

@@ -6,8 +6,8 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::errors::{ParamError, ParamErrorKind, ParamErrors};
 use super::MAX_DOCUMENT_BYTES;
+use super::errors::{ParamError, ParamErrorKind, ParamErrors};
 use crate::values::{ValueError, excerpt};
 
 /// The top level of a document: an object's entries in order, or the JSON type found.
@@ -103,7 +103,9 @@ impl Document {
                 if size > MAX_DOCUMENT_BYTES {
                     return Err(ParamErrors::one(ParamError::root(
                         ParamErrorKind::TooLarge,
-                        format!("the document is {size} bytes; at most {MAX_DOCUMENT_BYTES} are accepted"),
+                        format!(
+                            "the document is {size} bytes; at most {MAX_DOCUMENT_BYTES} are accepted"
+                        ),
                     )));
                 }
                 Ok(Self {
@@ -116,10 +118,7 @@ impl Document {
 
     /// Each entry in document order, with `None` for the value of a repeated key (the
     /// problem has already been recorded in `errors`).
-    pub(crate) fn entries<'d>(
-        &'d self,
-        errors: &mut Vec<ParamError>,
-    ) -> Vec<(&'d str, Raw<'d>)> {
+    pub(crate) fn entries<'d>(&'d self, errors: &mut Vec<ParamError>) -> Vec<(&'d str, Raw<'d>)> {
         let mut out = Vec::with_capacity(self.entries.len());
         for (index, (key, value)) in self.entries.iter().enumerate() {
             let repeated = self
@@ -135,7 +134,11 @@ impl Document {
                 ));
                 continue;
             }
-            let raw = if value.is_null() { Raw::Null } else { Raw::Value(value) };
+            let raw = if value.is_null() {
+                Raw::Null
+            } else {
+                Raw::Value(value)
+            };
             out.push((key.as_str(), raw));
         }
         out
@@ -279,7 +282,11 @@ pub(crate) fn optional_list<T: PartialEq + fmt::Display>(
         }
         out.push(value);
     }
-    if errors.len() == before { Ok(Some(out)) } else { Err(()) }
+    if errors.len() == before {
+        Ok(Some(out))
+    } else {
+        Err(())
+    }
 }
 
 /// Keys of the cloud.gov `datagov-smtp` brokerpak that this broker replaced, with what

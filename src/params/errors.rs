@@ -46,7 +46,11 @@ pub struct ParamError {
 pub const ROOT_PATH: &str = "(root)";
 
 impl ParamError {
-    pub(crate) fn new(path: impl Into<String>, kind: ParamErrorKind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        path: impl Into<String>,
+        kind: ParamErrorKind,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             path: path.into(),
             kind,
@@ -112,7 +116,11 @@ pub struct ParamErrors(Vec<ParamError>);
 impl ParamErrors {
     /// Wraps a non-empty list of problems; `None` when there are none.
     pub(crate) fn from_vec(errors: Vec<ParamError>) -> Option<Self> {
-        if errors.is_empty() { None } else { Some(Self(errors)) }
+        if errors.is_empty() {
+            None
+        } else {
+            Some(Self(errors))
+        }
     }
 
     pub(crate) fn one(error: ParamError) -> Self {

@@ -3,11 +3,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::MAX_RECIPIENTS;
 use super::document::{
     Document, Raw, optional_bool, optional_list, optional_str, parse_with, unknown_key,
 };
 use super::errors::{ParamError, ParamErrorKind, ParamErrors};
-use super::MAX_RECIPIENTS;
 use crate::values::{DomainName, EmailAddress, MailFromSubdomain, excerpt};
 
 /// Longest sending domain: the DKIM record names `<32-character token>._domainkey.<domain>`
@@ -236,7 +236,9 @@ impl ProvisionParams {
         if let Some(errors) = ParamErrors::from_vec(errors) {
             return Err(errors);
         }
-        let admin_email = fields.admin_email.ok_or_else(|| ParamErrors::one(missing_admin_email()))?;
+        let admin_email = fields
+            .admin_email
+            .ok_or_else(|| ParamErrors::one(missing_admin_email()))?;
         Ok(Self {
             domain,
             admin_email,
@@ -317,7 +319,9 @@ impl ProvisionParams {
         let mail_from_given = fields.mail_from.is_some();
         let merged = Self {
             domain: self.domain.clone(),
-            admin_email: fields.admin_email.unwrap_or_else(|| self.admin_email.clone()),
+            admin_email: fields
+                .admin_email
+                .unwrap_or_else(|| self.admin_email.clone()),
             dmarc_report_aggregate_recipients: fields
                 .aggregate
                 .unwrap_or_else(|| self.dmarc_report_aggregate_recipients.clone()),
@@ -332,7 +336,11 @@ impl ProvisionParams {
                 .unwrap_or_else(|| self.mail_from_subdomain.clone()),
         };
         if mail_from_given {
-            cross_check(merged.domain.as_ref(), merged.mail_from_subdomain.as_ref(), &mut errors);
+            cross_check(
+                merged.domain.as_ref(),
+                merged.mail_from_subdomain.as_ref(),
+                &mut errors,
+            );
         }
         if let Some(errors) = ParamErrors::from_vec(errors) {
             return Err(errors);
@@ -349,7 +357,10 @@ impl ProvisionParams {
     pub fn changes_to(&self, other: &Self) -> Vec<ProvisionField> {
         let checks = [
             (ProvisionField::Domain, self.domain != other.domain),
-            (ProvisionField::AdminEmail, self.admin_email != other.admin_email),
+            (
+                ProvisionField::AdminEmail,
+                self.admin_email != other.admin_email,
+            ),
             (
                 ProvisionField::DmarcReportAggregateRecipients,
                 self.dmarc_report_aggregate_recipients != other.dmarc_report_aggregate_recipients,
