@@ -57,7 +57,7 @@ impl BindParams {
         Self::from_document(&Document::from_value(value)?)
     }
 
-    fn from_document(doc: &Document) -> Result<Self, ParamErrors> {
+    fn from_document(doc: &Document<'_>) -> Result<Self, ParamErrors> {
         let mut errors: Vec<ParamError> = Vec::new();
         let mut params = Self::default();
         for (key, raw) in doc.entries(&mut errors) {
@@ -65,7 +65,7 @@ impl BindParams {
                 "source_ips" => {
                     params.source_ips = optional_list(
                         key,
-                        &raw,
+                        raw,
                         MAX_SOURCE_IPS,
                         ("an array of IP ranges", "an IP range in CIDR notation"),
                         SourceIp::parse,
@@ -76,13 +76,13 @@ impl BindParams {
                     .unwrap_or_default();
                 }
                 "notification_email" => {
-                    params.notification_email = optional_str(key, &raw, &mut errors)
+                    params.notification_email = optional_str(key, raw, &mut errors)
                         .ok()
                         .flatten()
                         .and_then(|s| parse_with(key, s, EmailAddress::parse, &mut errors).ok());
                 }
                 "notification_webhook" => {
-                    params.notification_webhook = optional_str(key, &raw, &mut errors)
+                    params.notification_webhook = optional_str(key, raw, &mut errors)
                         .ok()
                         .flatten()
                         .and_then(|s| parse_with(key, s, WebhookUrl::parse, &mut errors).ok());

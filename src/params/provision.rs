@@ -111,7 +111,7 @@ struct Fields {
 /// An optional string that may be `""` to mean "none".
 fn emptiable<T>(
     path: &str,
-    raw: &Raw<'_>,
+    raw: Raw<'_, '_>,
     parse: fn(&str) -> Result<T, crate::ValueError>,
     errors: &mut Vec<ParamError>,
 ) -> Result<Option<Option<T>>, ()> {
@@ -122,16 +122,16 @@ fn emptiable<T>(
     }
 }
 
-fn read_fields(doc: &Document, errors: &mut Vec<ParamError>) -> Fields {
+fn read_fields(doc: &Document<'_>, errors: &mut Vec<ParamError>) -> Fields {
     let mut fields = Fields::default();
     for (key, raw) in doc.entries(errors) {
         // A field that fails keeps its default; its problem is already in `errors`.
         match key {
             "domain" => {
-                fields.domain = emptiable(key, &raw, DomainName::parse, errors).unwrap_or(None);
+                fields.domain = emptiable(key, raw, DomainName::parse, errors).unwrap_or(None);
             }
             "admin_email" => {
-                fields.admin_email = optional_str(key, &raw, errors)
+                fields.admin_email = optional_str(key, raw, errors)
                     .ok()
                     .flatten()
                     .and_then(|s| parse_with(key, s, EmailAddress::parse, errors).ok());
@@ -139,7 +139,7 @@ fn read_fields(doc: &Document, errors: &mut Vec<ParamError>) -> Fields {
             "dmarc_report_aggregate_recipients" | "dmarc_report_failure_recipients" => {
                 let list = optional_list(
                     key,
-                    &raw,
+                    raw,
                     MAX_RECIPIENTS,
                     ("an array of email addresses", "an email address"),
                     EmailAddress::parse,
@@ -153,11 +153,11 @@ fn read_fields(doc: &Document, errors: &mut Vec<ParamError>) -> Fields {
                 }
             }
             "enable_feedback_notifications" => {
-                fields.feedback = optional_bool(key, &raw, errors).unwrap_or(None);
+                fields.feedback = optional_bool(key, raw, errors).unwrap_or(None);
             }
             "mail_from_subdomain" => {
                 fields.mail_from =
-                    emptiable(key, &raw, MailFromSubdomain::parse, errors).unwrap_or(None);
+                    emptiable(key, raw, MailFromSubdomain::parse, errors).unwrap_or(None);
             }
             other => errors.push(unknown_key(other, &PROVISION_KEYS)),
         }
@@ -223,7 +223,7 @@ impl ProvisionParams {
         Self::from_document(&Document::from_value(value)?)
     }
 
-    fn from_document(doc: &Document) -> Result<Self, ParamErrors> {
+    fn from_document(doc: &Document<'_>) -> Result<Self, ParamErrors> {
         let mut errors = Vec::new();
         let fields = read_fields(doc, &mut errors);
         let mail_from = fields.mail_from.flatten();
@@ -295,7 +295,7 @@ impl ProvisionParams {
         self.update_document(&Document::from_value(value)?)
     }
 
-    fn update_document(&self, doc: &Document) -> Result<Update, ParamErrors> {
+    fn update_document(&self, doc: &Document<'_>) -> Result<Update, ParamErrors> {
         let mut errors = Vec::new();
         let fields = read_fields(doc, &mut errors);
         if let Some(new_domain) = &fields.domain
