@@ -3,6 +3,10 @@
 //!
 //! Run it with `cargo run --example quickstart`.
 #![allow(clippy::print_stdout, reason = "an example prints what it does")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indexing a serde_json::Value yields Null when the key is missing; it never panics"
+)]
 
 use ses_broker::{BindParams, Catalog, ProvisionParams};
 

@@ -25,7 +25,7 @@ pub(crate) enum Json<'a> {
     Bool(bool),
     Number,
     Str(Cow<'a, str>),
-    Array(Vec<Json<'a>>),
+    Array(Vec<Self>),
     Object,
 }
 

@@ -183,7 +183,7 @@ fn cross_check(
             ));
         }
         if let Some(sub) = mail_from
-            && let Err(e) = sub.under(domain)
+            && let Err(e) = sub.fits_under(domain)
         {
             errors.push(ParamError::new(
                 "mail_from_subdomain",
@@ -250,7 +250,6 @@ impl ProvisionParams {
     }
 
     /// Starts building parameters in Rust; `admin_email` is the one required field.
-    #[must_use]
     pub fn builder(admin_email: EmailAddress) -> ProvisionParamsBuilder {
         ProvisionParamsBuilder {
             params: Self {

@@ -136,6 +136,11 @@ impl DomainName {
                 .is_some_and(|head| head.ends_with('.'))
     }
 
+    /// Wraps a name the caller has proven valid and canonical.
+    pub(crate) const fn from_canonical(name: String) -> Self {
+        Self(name)
+    }
+
     /// `label.self`, validated as a whole (the result must still fit 253 characters).
     ///
     /// # Errors
@@ -145,20 +150,19 @@ impl DomainName {
     }
 }
 
-/// One pass over a plain ASCII name that is valid as it stands (the common case), giving
-/// its lowercase form; `None` at the first doubt, so that the careful path below can name
-/// the problem (or handle an internationalised or `xn--` name).
-fn fast_ascii(input: &str) -> Option<String> {
-    let bytes = input.strip_suffix('.').unwrap_or(input).as_bytes();
+/// One pass over a plain ASCII name (without its trailing dot) that is valid as it stands,
+/// the common case: `true` when every rule holds. `false` at the first doubt, so that the
+/// careful path can name the problem or handle an internationalised or `xn--` name.
+pub(crate) fn is_plain_valid(name: &str) -> bool {
+    let bytes = name.as_bytes();
     if bytes.is_empty() || bytes.len() > MAX_DOMAIN_LEN {
-        return None;
+        return false;
     }
-    let mut out = String::with_capacity(bytes.len());
     let (mut labels, mut label_len, mut all_digits, mut prev) = (1usize, 0usize, true, b'.');
     for &b in bytes {
         if b == b'.' {
             if label_len == 0 || prev == b'-' {
-                return None;
+                return false;
             }
             labels += 1;
             label_len = 0;
@@ -169,15 +173,19 @@ fn fast_ascii(input: &str) -> Option<String> {
                 || (hyphen && (label_len == 0 || (label_len == 3 && prev == b'-')))
                 || label_len == MAX_LABEL_LEN
             {
-                return None;
+                return false;
             }
             label_len += 1;
             all_digits &= b.is_ascii_digit();
         }
-        out.push(char::from(b.to_ascii_lowercase()));
         prev = b;
     }
-    (label_len > 0 && prev != b'-' && labels >= 2 && !all_digits).then_some(out)
+    label_len > 0 && prev != b'-' && labels >= 2 && !all_digits
+}
+
+fn fast_ascii(input: &str) -> Option<String> {
+    let name = input.strip_suffix('.').unwrap_or(input);
+    is_plain_valid(name).then(|| name.to_ascii_lowercase())
 }
 
 /// Checks an ASCII (already mapped) name without its trailing dot.
