@@ -52,11 +52,23 @@
 #![forbid(unsafe_code)]
 
 // The public interface: private modules, each re-exported below.
+mod binding;
 mod catalog;
+mod instance;
+mod names;
 mod params;
 mod values;
 
+pub use binding::{
+    BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy, Protocol,
+    Subscription,
+};
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
+pub use instance::{
+    BrokerConfig, ConfigError, Instance, InstanceError, MAX_DEFAULT_ZONE_LEN, NAME_PREFIX, Topic,
+    generated_domain,
+};
+pub use names::{AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName};
 pub use params::{
     BindParams, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN, MAX_SOURCE_IPS,
     ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
