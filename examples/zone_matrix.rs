@@ -1,5 +1,5 @@
 //! Writes zone files for a matrix of inputs into the directory given as the only argument,
-//! plus `manifest.txt` with one `ORIGIN FILE` line per zone, for `.ci/check-zones.sh` to
+//! plus `manifest.txt` with one `ORIGIN FILE TXT_RECORDS` line per zone, for `.ci/check-zones.sh` to
 //! load each with BIND's `named-checkzone`.
 //!
 //! The cases: customer and generated domains, with and without MAIL FROM, many report
@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use ses_broker::{
     BrokerManagedRecords, DkimSigning, DkimToken, DmarcRecipients, DomainName, EmailAddress,
-    Region, RequiredRecords, required_records,
+    RecordType, Region, RequiredRecords, required_records,
 };
 
 struct Case {
@@ -109,7 +109,10 @@ fn main() {
         Case {
             mail_from: Some("mail"),
             aggregate: vec!["dmarc@agency.gov".into()],
-            failure: vec!["dmarc@agency.gov".into(), "another-address@agency.gov".into()],
+            failure: vec![
+                "dmarc@agency.gov".into(),
+                "another-address@agency.gov".into(),
+            ],
             ..Case::new("customer-mail-from", "agency.gov")
         },
         Case {
@@ -121,7 +124,10 @@ fn main() {
         Case {
             mail_from: Some("post"),
             admin: "admin@bücher.example".into(),
-            aggregate: vec!["dmarc@bücher.example".into(), "rapports@exemple.québec".into()],
+            aggregate: vec![
+                "dmarc@bücher.example".into(),
+                "rapports@exemple.québec".into(),
+            ],
             ..Case::new("customer-idn", "bücher.example")
         },
         Case {
@@ -144,7 +150,10 @@ fn main() {
             region: "us-gov-east-1",
             admin: "admin@agency.gov".into(),
             aggregate: addresses("r", "agency.gov", 10),
-            ..Case::new("generated-mail-from", "ses-0123456789abcdef.appmail.cloud.gov")
+            ..Case::new(
+                "generated-mail-from",
+                "ses-0123456789abcdef.appmail.cloud.gov",
+            )
         },
     ];
     let mut manifest = String::new();
@@ -159,7 +168,11 @@ fn main() {
         let zone = format!("{}{}", header(&origin), records.to_zone_file());
         let path = dir.join(format!("{}.zone", case.file));
         std::fs::write(&path, zone).unwrap();
-        writeln!(manifest, "{origin} {}", path.display()).unwrap();
+        let txt_records = records
+            .record_sets()
+            .filter(|s| s.record_type() == RecordType::Txt)
+            .count();
+        writeln!(manifest, "{origin} {} {txt_records}", path.display()).unwrap();
         if case.file.starts_with("generated") {
             let managed = BrokerManagedRecords::new(records, &ns).unwrap();
             parent.push_str(&managed.delegation_zone_file());
@@ -167,7 +180,7 @@ fn main() {
     }
     let path = dir.join("parent-appmail.zone");
     std::fs::write(&path, parent).unwrap();
-    writeln!(manifest, "appmail.cloud.gov {}", path.display()).unwrap();
+    writeln!(manifest, "appmail.cloud.gov {} 0", path.display()).unwrap();
     std::fs::write(dir.join("manifest.txt"), &manifest).unwrap();
     print!("{manifest}");
 }
