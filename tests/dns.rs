@@ -799,8 +799,12 @@ proptest! {
 
     #[test]
     fn parsers_and_check_never_panic(text in "\\PC{0,200}", name in "\\PC{0,40}", rtype in "TXT|MX|CNAME|A|\\PC{0,5}") {
-        let _ = DmarcRecord::parse(&text);
-        let _ = SpfRecord::parse(&text);
+        if let Ok(r) = DmarcRecord::parse(&text) {
+            prop_assert_eq!(DmarcRecord::parse(&r.to_string()).unwrap(), r);
+        }
+        if let Ok(r) = SpfRecord::parse(&text) {
+            prop_assert_eq!(SpfRecord::parse(&r.to_string()).unwrap(), r);
+        }
         let _ = SpfRecord::merge(&text);
         let r = Inputs::full().records();
         let _ = check(&r, &[ObservedRecord::new(&name, &rtype, vec![text])]);
