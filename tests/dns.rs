@@ -514,8 +514,8 @@ fn hostile_text_is_escaped_in_every_rendering() {
 
 #[test]
 fn hcl_rendering_escapes_template_sequences() {
-    // Names and values of real records are validated; the renderer is tested through a
-    // DMARC parse of a hostile-looking but valid URI set.
+    // Real names and values are validated, so they hold nothing to escape; the escaping
+    // itself is a property test beside the renderer (src/dns/render.rs).
     let r = Inputs::full().records().to_brokerpak_string();
     assert!(!r.contains("${") && !r.contains("%{"));
     assert!(r.lines().all(|l| !l.chars().any(char::is_control)));

@@ -129,11 +129,11 @@ impl DmarcUri {
     /// For a `mailto:` URI, the percent-decoded address (without any `?` header part).
     #[must_use]
     pub fn mailto_address(&self) -> Option<String> {
-        let rest = self
-            .uri
-            .get(..7)?
-            .eq_ignore_ascii_case("mailto:")
-            .then(|| self.uri.get(7..))??;
+        let scheme = self.uri.get(..7)?;
+        if !scheme.eq_ignore_ascii_case("mailto:") {
+            return None;
+        }
+        let rest = self.uri.get(7..)?;
         let address = rest.split_once('?').map_or(rest, |(a, _)| a);
         Some(percent_decode_str(address).decode_utf8_lossy().into_owned())
     }

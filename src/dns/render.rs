@@ -285,7 +285,56 @@ impl BrokerManagedRecords {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail by panicking")]
     use super::*;
+    use proptest::prelude::*;
+
+    /// Reads an HCL quoted string back (the escapes `hcl_quoted` writes).
+    fn hcl_unquote(s: &str) -> String {
+        let inner = s.strip_prefix('"').unwrap().strip_suffix('"').unwrap();
+        let mut out = String::new();
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next().unwrap() {
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    'u' => {
+                        let hex: String = chars.by_ref().take(4).collect();
+                        out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                    }
+                    other => out.push(other),
+                },
+                '"' => panic!("unescaped quote in {s}"),
+                '$' | '%'
+                    if {
+                        let mut ahead = chars.clone();
+                        ahead.next() == Some(c) && ahead.next() == Some('{')
+                    } =>
+                {
+                    chars.next();
+                    out.push(c);
+                }
+                '$' | '%' => {
+                    assert_ne!(chars.peek(), Some(&'{'), "live template sequence in {s}");
+                    out.push(c);
+                }
+                c => {
+                    assert!(!c.is_control());
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn hcl_quoting_round_trips_and_leaves_no_template(s in "(\\PC|[$%{}\"\\\\\n\t\u{0}])*") {
+            prop_assert_eq!(hcl_unquote(&hcl_quoted(&s)), s);
+        }
+    }
 
     #[test]
     fn zone_strings_escape_quotes_backslashes_and_bytes_in_decimal() {
