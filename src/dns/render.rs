@@ -41,9 +41,9 @@ fn zone_lines(out: &mut String, set: &RecordSet) {
     }
 }
 
-/// One character-string in master-file form (RFC 1035 §5.1): quoted, `"` and `\` escaped
-/// with a backslash, and every byte outside printable ASCII as a decimal `\DDD`.
-fn zone_quoted(s: &str) -> String {
+/// A character-string quoted: `"` and `\` escaped with a backslash, printable ASCII
+/// as is, any other byte as `\` plus three digits from `escape_byte`.
+fn quoted(s: &str, escape_byte: fn(&mut String, u8)) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for b in s.bytes() {
@@ -53,13 +53,18 @@ fn zone_quoted(s: &str) -> String {
                 out.push(char::from(b));
             }
             0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                let _ = write!(out, "\\{b:03}");
-            }
+            _ => escape_byte(&mut out, b),
         }
     }
     out.push('"');
     out
+}
+
+/// Master-file form (RFC 1035 §5.1): `\DDD` is decimal.
+fn zone_quoted(s: &str) -> String {
+    quoted(s, |out, b| {
+        let _ = write!(out, "\\{b:03}");
+    })
 }
 
 /// An RFC 1035 zone-file fragment for `sets`: one line per record, absolute names,
@@ -73,25 +78,11 @@ pub fn zone_file_fragment<'a>(sets: impl IntoIterator<Item = &'a RecordSet>) -> 
     out
 }
 
-/// One character-string as Route 53 wants it inside a TXT `Value`: quoted, `"` and `\`
-/// backslash-escaped, bytes outside printable ASCII (space aside) as octal `\ooo`.
+/// Route 53's TXT form: bytes outside printable ASCII (space aside) as octal `\ooo`.
 fn route53_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for b in s.bytes() {
-        match b {
-            b'"' | b'\\' => {
-                out.push('\\');
-                out.push(char::from(b));
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                let _ = write!(out, "\\{b:03o}");
-            }
-        }
-    }
-    out.push('"');
-    out
+    quoted(s, |out, b| {
+        let _ = write!(out, "\\{b:03o}");
+    })
 }
 
 /// A Route 53 `ChangeResourceRecordSets` change batch (serialise it with serde to get the

@@ -174,31 +174,23 @@ impl SpfTerm {
                 };
                 ok(kind, domain)
             }
-            "ip4" => {
-                let rest = domain_arg.ok_or_else(bad)?;
-                let (ip, len) = rest
-                    .split_once('/')
-                    .map_or((rest, None), |(a, l)| (a, Some(l)));
-                let len_ok = len.is_none_or(|l| l.parse::<u8>().is_ok_and(|n| n <= 32));
-                if ip.parse::<Ipv4Addr>().is_err() || !len_ok {
-                    return Err(bad());
-                }
-                ok(SpfTermKind::Ip4, None)
-            }
-            "ip6" => {
-                let rest = domain_arg.ok_or_else(bad)?;
-                let (ip, len) = rest
-                    .split_once('/')
-                    .map_or((rest, None), |(a, l)| (a, Some(l)));
-                let len_ok = len.is_none_or(|l| l.parse::<u8>().is_ok_and(|n| n <= 128));
-                if ip.parse::<Ipv6Addr>().is_err() || !len_ok {
-                    return Err(bad());
-                }
-                ok(SpfTermKind::Ip6, None)
-            }
+            "ip4" => ip_term::<Ipv4Addr>(domain_arg, 32)
+                .map_or_else(|| Err(bad()), |()| ok(SpfTermKind::Ip4, None)),
+            "ip6" => ip_term::<Ipv6Addr>(domain_arg, 128)
+                .map_or_else(|| Err(bad()), |()| ok(SpfTermKind::Ip6, None)),
             _ => Err(bad()),
         }
     }
+}
+
+/// Checks the argument of `ip4:`/`ip6:`: an address and an optional prefix length.
+fn ip_term<A: core::str::FromStr>(arg: Option<&str>, max_len: u8) -> Option<()> {
+    let arg = arg?;
+    let (ip, len) = arg
+        .split_once('/')
+        .map_or((arg, None), |(a, l)| (a, Some(l)));
+    let len_ok = len.is_none_or(|l| l.parse::<u8>().is_ok_and(|n| n <= max_len));
+    (ip.parse::<A>().is_ok() && len_ok).then_some(())
 }
 
 /// How many DNS-querying terms a record has, as far as can be counted without DNS.
