@@ -12,9 +12,9 @@
 use proptest::prelude::*;
 use ses_broker::{
     BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
-    DmarcRecord, DomainName, EmailAddress, ObservedRecord, OwnerName, RecordData, RecordKey,
-    RecordSet, RecordStatus, RecordType, Region, RequiredRecords, SpfRecord, Ttl, TxtData, check,
-    required_records, route53_change_batch, zone_file_fragment,
+    DmarcRecord, DomainName, EmailAddress, ObservedRecord, OwnerName, RecordData, RecordFormat,
+    RecordKey, RecordSet, RecordStatus, RecordType, Region, RequiredRecords, SpfRecord, Ttl,
+    TxtData, check, required_records, route53_change_batch, zone_file_fragment,
 };
 
 const T1: &str = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz";
@@ -440,6 +440,24 @@ fn golden_brokerpak_string() {
 "#
     );
     assert_eq!(Inputs::full().records().to_brokerpak_string(), expected);
+}
+
+#[test]
+fn render_by_format_name_matches_each_rendering() {
+    let r = Inputs::full().records();
+    let render = |name: &str| r.render(name.parse().unwrap());
+    assert_eq!(render("zone"), r.to_zone_file());
+    assert_eq!(render("hcl"), r.to_brokerpak_string());
+    let json: serde_json::Value = serde_json::from_str(&render("json")).unwrap();
+    assert_eq!(json, serde_json::to_value(&r).unwrap());
+    let batch: serde_json::Value = serde_json::from_str(&render("route53")).unwrap();
+    assert_eq!(
+        batch,
+        serde_json::to_value(r.to_route53_change_batch()).unwrap()
+    );
+    assert!(render("json").ends_with("}\n"));
+    let err = "yaml".parse::<RecordFormat>().unwrap_err().to_string();
+    assert!(err.contains("json, zone, route53 or hcl"), "{err}");
 }
 
 // ---- hostile text never escapes its string ----

@@ -28,8 +28,8 @@ pub use record::{
     MAX_CHARACTER_STRING, MxData, OwnerName, RecordData, RecordSet, RecordType, Ttl, TxtData,
 };
 pub use render::{
-    ChangeBatch, ResourceRecord, ResourceRecordSet, Route53Change, route53_change_batch,
-    zone_file_fragment,
+    ChangeBatch, RecordFormat, ResourceRecord, ResourceRecordSet, Route53Change,
+    route53_change_batch, zone_file_fragment,
 };
 pub use required::{BrokerManagedRecords, RecordKey, RequiredRecords, required_records};
 pub use spf::{SPF_LOOKUP_LIMIT, SpfError, SpfLookups, SpfMerge, SpfRecord, SpfTerm, SpfTermKind};
@@ -59,6 +59,12 @@ pub enum DnsError {
     TxtTooLong {
         /// Its length in bytes.
         len: usize,
+    },
+    /// An output format name that is not `json`, `zone`, `route53` or `hcl`.
+    #[error("format must be json, zone, route53 or hcl, found {found}")]
+    UnknownFormat {
+        /// An excerpt of the name given.
+        found: String,
     },
     /// A record set without values.
     #[error("record set {name} has no values")]

@@ -3,7 +3,9 @@
 
 use core::fmt::Write as _;
 
-use super::{BrokerManagedRecords, RecordData, RecordKey, RecordSet, RequiredRecords};
+use crate::values::excerpt;
+
+use super::{BrokerManagedRecords, DnsError, RecordData, RecordKey, RecordSet, RequiredRecords};
 
 /// Appends `name TTL IN TYPE data` lines for `set` to `out`, names absolute.
 fn zone_lines(out: &mut String, set: &RecordSet) {
@@ -245,6 +247,68 @@ impl RequiredRecords {
         }
         out.push_str("}\n");
         out
+    }
+}
+
+/// The output forms of [`RequiredRecords::render`], named as a command line takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum RecordFormat {
+    /// `json`: the serde JSON object, pretty-printed.
+    #[default]
+    Json,
+    /// `zone`: an RFC 1035 zone-file fragment.
+    Zone,
+    /// `route53`: a Route 53 change batch as JSON.
+    Route53,
+    /// `hcl`: the deployed broker's `required_records` string.
+    Hcl,
+}
+
+impl RecordFormat {
+    /// Every format's name, for usage text.
+    pub const NAMES: [&'static str; 4] = ["json", "zone", "route53", "hcl"];
+}
+
+impl core::str::FromStr for RecordFormat {
+    type Err = DnsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(Self::Json),
+            "zone" => Ok(Self::Zone),
+            "route53" => Ok(Self::Route53),
+            "hcl" => Ok(Self::Hcl),
+            _ => Err(DnsError::UnknownFormat { found: excerpt(s) }),
+        }
+    }
+}
+
+impl RequiredRecords {
+    /// The records in `format`, ending with a newline.
+    ///
+    /// ```
+    /// # use ses_broker::*;
+    /// # fn demo(records: &RequiredRecords) -> Result<(), DnsError> {
+    /// let format: RecordFormat = "zone".parse()?;
+    /// print!("{}", records.render(format));
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn render(&self, format: RecordFormat) -> String {
+        let json = |v: Result<String, serde_json::Error>| {
+            // Serialising these plain structs cannot fail; an empty object is the
+            // harmless answer if it ever did.
+            v.unwrap_or_else(|_| "{}".to_owned()) + "\n"
+        };
+        match format {
+            RecordFormat::Json => json(serde_json::to_string_pretty(self)),
+            RecordFormat::Zone => self.to_zone_file(),
+            RecordFormat::Route53 => json(serde_json::to_string_pretty(
+                &self.to_route53_change_batch(),
+            )),
+            RecordFormat::Hcl => self.to_brokerpak_string(),
+        }
     }
 }
 
