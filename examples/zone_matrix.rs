@@ -1,5 +1,5 @@
-//! Writes zone files for a matrix of inputs into the directory given as the only argument,
-//! plus `manifest.txt` with one `ORIGIN FILE TXT_RECORDS` line per zone, for `.ci/check-zones.sh` to
+//! Writes zone files (and the JSON rendering, `<case>.json`) for a matrix of inputs into the
+//! directory given as the only argument, plus `manifest.txt` with one `ORIGIN FILE TXT_RECORDS` line per zone, for `.ci/check-zones.sh` to
 //! load each with BIND's `named-checkzone`.
 //!
 //! The cases: customer and generated domains, with and without MAIL FROM, many report
@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use ses_broker::{
     BrokerManagedRecords, DkimSigning, DkimToken, DmarcRecipients, DomainName, EmailAddress,
-    RecordType, Region, RequiredRecords, required_records,
+    RecordFormat, RecordType, Region, RequiredRecords, required_records,
 };
 
 struct Case {
@@ -166,6 +166,8 @@ fn main() {
         let records = case.records();
         let origin = records.domain().to_string();
         let zone = format!("{}{}", header(&origin), records.to_zone_file());
+        let json = dir.join(format!("{}.json", case.file));
+        std::fs::write(&json, records.render(RecordFormat::Json)).unwrap();
         let path = dir.join(format!("{}.zone", case.file));
         std::fs::write(&path, zone).unwrap();
         let txt_records = records
