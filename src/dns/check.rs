@@ -323,11 +323,14 @@ fn cname_conflicts(observed: &[ObservedRecord], conflicts: &mut Vec<Conflict>) {
             .map(|o| o.record_type.clone())
             .filter(|t| !matches!(t.as_str(), "CNAME" | "RRSIG" | "NSEC" | "NSEC3"))
             .collect();
-        let cnames = observed
+        let mut targets: Vec<String> = observed
             .iter()
             .filter(|o| o.name == name && o.record_type == "CNAME")
-            .count();
-        if cnames > 1 {
+            .map(|o| normalise_name(&o.value()))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        if targets.len() > 1 {
             other_types.push("CNAME".to_owned());
         }
         other_types.sort();

@@ -87,20 +87,32 @@ pub struct DkimSigning {
 
 impl DkimSigning {
     /// Tokens with the signing zone SES reported.
-    #[must_use]
-    pub const fn new(tokens: [DkimToken; 3], signing_zone: DomainName) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// [`DnsError::DuplicateDkimToken`] when two tokens are equal: they would give two
+    /// CNAMEs at one name (SES never returns such a set).
+    pub fn new(tokens: [DkimToken; 3], signing_zone: DomainName) -> Result<Self, DnsError> {
+        let [a, b, c] = &tokens;
+        if let Some(dup) = [(a, b), (a, c), (b, c)]
+            .into_iter()
+            .find_map(|(x, y)| (x == y).then_some(x))
+        {
+            return Err(DnsError::DuplicateDkimToken {
+                token: dup.to_string(),
+            });
+        }
+        Ok(Self {
             tokens,
             signing_zone,
-        }
+        })
     }
 
     /// Tokens with the region's default signing zone ([`default_signing_zone`]).
     ///
     /// # Errors
-    /// Never in practice: [`DnsError::Name`] if the zone name could not be formed.
+    /// [`DnsError::DuplicateDkimToken`] as for [`Self::new`].
     pub fn for_region(tokens: [DkimToken; 3], region: &Region) -> Result<Self, DnsError> {
-        Ok(Self::new(tokens, default_signing_zone(region)?))
+        Self::new(tokens, default_signing_zone(region)?)
     }
 
     /// The three tokens.
@@ -160,6 +172,15 @@ mod tests {
             assert!(DkimToken::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(DkimToken::parse(&"a".repeat(63)).is_ok());
+    }
+
+    #[test]
+    fn duplicate_tokens_are_refused() {
+        let t = |s: &str| DkimToken::parse(s).unwrap();
+        let zone = DomainName::parse("dkim.amazonses.com").unwrap();
+        let e = DkimSigning::new([t("a"), t("b"), t("A")], zone.clone()).unwrap_err();
+        assert_eq!(e.to_string(), "dkim tokens: a appears more than once");
+        assert!(DkimSigning::new([t("a"), t("b"), t("c")], zone).is_ok());
     }
 
     #[test]

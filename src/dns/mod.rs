@@ -66,6 +66,12 @@ pub enum DnsError {
         /// An excerpt of the name given.
         found: String,
     },
+    /// Two DKIM tokens are the same.
+    #[error("dkim tokens: {token} appears more than once")]
+    DuplicateDkimToken {
+        /// The repeated token (tokens are letters and digits, safe to show).
+        token: String,
+    },
     /// A record set without values.
     #[error("record set {name} has no values")]
     EmptyRecordSet {
