@@ -26,6 +26,24 @@ impl ObservedRecord {
         }
     }
 
+    /// The name, lowercase, without the trailing dot.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The record type, uppercase.
+    #[must_use]
+    pub fn record_type(&self) -> &str {
+        &self.record_type
+    }
+
+    /// The data as given.
+    #[must_use]
+    pub fn data(&self) -> &[String] {
+        &self.data
+    }
+
     /// The value: TXT strings concatenated (unquoted when in presentation form), other
     /// data joined by spaces.
     fn value(&self) -> String {
