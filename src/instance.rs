@@ -5,6 +5,9 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::dns::{
+    BrokerManagedRecords, DkimSigning, DmarcRecipients, DnsError, RequiredRecords, required_records,
+};
 use crate::names::{ConfigurationSetName, KmsAlias, TopicName};
 use crate::params::ProvisionParams;
 use crate::values::{AccountId, Arn, DomainName, InstanceId, Partition, Region, ValueError};
@@ -509,6 +512,39 @@ impl Instance {
     #[must_use]
     pub fn platform_topic_arns(&self) -> &[Arn] {
         &self.platform_topic_arns
+    }
+
+    /// The DNS records the customer must publish (SPEC 5), given the DKIM tokens and
+    /// signing zone SES reported for the identity. For a generated domain these are the
+    /// records the broker publishes itself (see [`Self::broker_managed_records`]).
+    ///
+    /// # Errors
+    /// [`DnsError`] when a record name would break DNS limits (a DKIM token longer than
+    /// SES's 32 characters under a long domain).
+    pub fn required_records(&self, dkim: &DkimSigning) -> Result<RequiredRecords, DnsError> {
+        let recipients = DmarcRecipients::new(self.params.admin_email())
+            .aggregate(self.params.dmarc_report_aggregate_recipients())
+            .failure(self.params.dmarc_report_failure_recipients());
+        required_records(
+            &self.domain,
+            self.mail_from_domain.as_ref(),
+            &self.region,
+            &recipients,
+            dkim,
+        )
+    }
+
+    /// For a generated domain: its records plus the NS delegation (TTL 30) the broker
+    /// publishes in the default zone, given the name servers of the domain's hosted zone.
+    ///
+    /// # Errors
+    /// [`DnsError`] as [`Self::required_records`], or when `name_servers` is empty.
+    pub fn broker_managed_records(
+        &self,
+        dkim: &DkimSigning,
+        name_servers: &[DomainName],
+    ) -> Result<BrokerManagedRecords, DnsError> {
+        BrokerManagedRecords::new(self.required_records(dkim)?, name_servers)
     }
 
     /// The instructions shown to a customer who must publish DNS records, or `None` for a

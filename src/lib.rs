@@ -71,8 +71,8 @@ pub use instance::{
 };
 pub use names::{AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName};
 pub use params::{
-    BindParams, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN, MAX_SOURCE_IPS,
-    ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
+    BindParams, MAX_DMARC_RECORD_LEN, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN,
+    MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
     ProvisionParamsBuilder, ROOT_PATH, Update,
 };
 pub use values::{

@@ -348,3 +348,28 @@ proptest! {
         prop_assert!(plan.policy().to_json().len() <= ses_broker::MAX_INLINE_POLICY_CHARS);
     }
 }
+
+#[test]
+fn instance_records_use_its_domain_mail_from_region_and_recipients() {
+    use ses_broker::{DkimSigning, RecordFormat};
+    let i = instance(
+        r#"{"admin_email": "a@agency.gov", "domain": "agency.gov", "mail_from_subdomain": "mail", "dmarc_report_aggregate_recipients": ["r@agency.gov"]}"#,
+    );
+    let tokens = [
+        "abcdefghijklmnopqrstuvwxyz234567",
+        "bcdefghijklmnopqrstuvwxyz2345678",
+        "cdefghijklmnopqrstuvwxyz23456789",
+    ]
+    .map(|t| t.parse().unwrap());
+    let dkim = DkimSigning::for_region(tokens, i.region()).unwrap();
+    let records = i.required_records(&dkim).unwrap();
+    let zone = records.render(RecordFormat::Zone);
+    assert!(zone.contains("_dmarc.agency.gov. 600 IN TXT \"v=DMARC1; p=reject; rua=mailto:reports@dmarc.cyber.dhs.gov,mailto:r@agency.gov; ruf=mailto:a@agency.gov\""), "{zone}");
+    assert!(
+        zone.contains("mail.agency.gov. 600 IN MX 10 feedback-smtp.us-gov-west-1.amazonses.com."),
+        "{zone}"
+    );
+    let ns = ["ns-1.awsdns-1.org".parse().unwrap()];
+    assert!(i.broker_managed_records(&dkim, &ns).is_ok());
+    assert!(i.broker_managed_records(&dkim, &[]).is_err());
+}

@@ -10,6 +10,7 @@
 )]
 
 mod check;
+mod records;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -31,6 +32,9 @@ commands:
   check bind < PARAMS.json           validate bind parameters; print them normalised
   check update PREVIOUS.json < NEW.json
                                      merge an update over stored provision parameters
+  records --instance-id ID --default-zone ZONE --region REGION --dkim-tokens T1,T2,T3
+          [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
+                                     the DNS records the instance's domain needs
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("catalog") => check::catalog(rest),
         Some("check") => check::check(rest),
+        Some("records") => records::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
