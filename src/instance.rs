@@ -496,6 +496,12 @@ impl Instance {
         Some(by_topic(&self.topic_arns, topic))
     }
 
+    /// The reputation topic's ARN (the topic always exists).
+    #[must_use]
+    pub const fn reputation_topic_arn(&self) -> &Arn {
+        by_topic(&self.topic_arns, Topic::Reputation)
+    }
+
     /// The SES identity ARN, `arn:<partition>:ses:<region>:<account>:identity/<domain>`.
     #[must_use]
     pub const fn identity_arn(&self) -> &Arn {

@@ -57,6 +57,7 @@ mod catalog;
 mod dns;
 mod instance;
 mod names;
+mod outputs;
 mod params;
 mod values;
 
@@ -70,6 +71,7 @@ pub use instance::{
     generated_domain,
 };
 pub use names::{AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName};
+pub use outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 pub use params::{
     BindParams, MAX_DMARC_RECORD_LEN, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN,
     MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,

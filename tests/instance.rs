@@ -373,3 +373,122 @@ fn instance_records_use_its_domain_mail_from_region_and_recipients() {
     assert!(i.broker_managed_records(&dkim, &ns).is_ok());
     assert!(i.broker_managed_records(&dkim, &[]).is_err());
 }
+
+fn dkim() -> ses_broker::DkimSigning {
+    let tokens = [
+        "abcdefghijklmnopqrstuvwxyz234567",
+        "bcdefghijklmnopqrstuvwxyz2345678",
+        "cdefghijklmnopqrstuvwxyz23456789",
+    ]
+    .map(|t| t.parse().unwrap());
+    ses_broker::DkimSigning::for_region(tokens, &"us-gov-west-1".parse().unwrap()).unwrap()
+}
+
+fn keys(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn outputs_of_a_generated_domain_have_no_records_and_empty_feedback_topics() {
+    let out = instance(r#"{"admin_email": "a@agency.gov"}"#)
+        .outputs(&dkim())
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        keys(&out),
+        [
+            "region",
+            "domain",
+            "identity_arn",
+            "domain_arn",
+            "configuration_set_arn",
+            "reputation_topic_arn",
+            "bounce_topic_arn",
+            "complaint_topic_arn",
+            "delivery_topic_arn",
+            "identity_domain"
+        ]
+    );
+    assert_eq!(out["region"], "us-gov-west-1");
+    assert_eq!(out["domain"], "ses-c171663ce076e23b.appmail.cloud.gov");
+    assert_eq!(out["identity_arn"], out["domain_arn"]);
+    assert_eq!(out["bounce_topic_arn"], "");
+    assert_eq!(out["complaint_topic_arn"], "");
+    assert_eq!(out["delivery_topic_arn"], "");
+}
+
+#[test]
+fn outputs_of_a_customer_domain_carry_records_instructions_and_the_domain_quirk() {
+    let i = instance(
+        r#"{"admin_email": "a@agency.gov", "domain": "agency.gov", "mail_from_subdomain": "mail", "enable_feedback_notifications": true}"#,
+    );
+    let out = i.outputs(&dkim()).unwrap().to_json();
+    // The deployed broker's `domain` is the MAIL FROM domain when one is set.
+    assert_eq!(out["domain"], "mail.agency.gov");
+    assert_eq!(out["identity_domain"], "agency.gov");
+    assert_eq!(out["mail_from_domain"], "mail.agency.gov");
+    assert!(
+        out["required_records"]
+            .as_str()
+            .unwrap()
+            .contains("dmarc_verification_record")
+    );
+    assert!(out["instructions"].as_str().unwrap().contains("agency.gov"));
+    assert_eq!(
+        out["bounce_topic_arn"],
+        format!("arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-{ID}-bounce")
+    );
+}
+
+#[test]
+fn an_update_says_which_outputs_and_records_change() {
+    let config = config();
+    let i = instance(r#"{"admin_email": "a@agency.gov", "domain": "agency.gov"}"#);
+    let u = i
+        .update(
+            &config,
+            r#"{"enable_feedback_notifications": true, "mail_from_subdomain": "mail"}"#,
+            &dkim(),
+        )
+        .unwrap();
+    assert_eq!(
+        u.changed_params(),
+        [
+            ses_broker::ProvisionField::EnableFeedbackNotifications,
+            ses_broker::ProvisionField::MailFromSubdomain
+        ]
+    );
+    assert_eq!(
+        u.changed_outputs(),
+        [
+            "domain",
+            "bounce_topic_arn",
+            "complaint_topic_arn",
+            "delivery_topic_arn",
+            "required_records",
+            "instructions",
+            "mail_from_domain"
+        ]
+    );
+    assert_eq!(
+        u.records().add.len(),
+        2,
+        "the SPF moves to mail.agency.gov and an MX appears: {:?}",
+        u.records()
+    );
+    assert_eq!(u.records().remove.len(), 1);
+    assert!(u.instance().mail_from_domain().is_some());
+    let same = i
+        .update(&config, r#"{"domain": "agency.gov"}"#, &dkim())
+        .unwrap();
+    assert!(same.changed_outputs().is_empty() && same.changed_params().is_empty());
+    assert!(matches!(
+        i.update(&config, r#"{"domain": "other.gov"}"#, &dkim()),
+        Err(ses_broker::UpdateError::Params(_))
+    ));
+}
