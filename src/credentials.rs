@@ -407,12 +407,13 @@ impl Credentials {
         };
         let identity_domain = identity_domain_of(&identity_arn)?;
         if let Some(given) = r.optional(key::IDENTITY_DOMAIN, DomainName::parse)?
-            && given != identity_domain {
-                return Err(inconsistent(
-                    key::IDENTITY_DOMAIN,
-                    "differs from the domain in identity_arn",
-                ));
-            }
+            && given != identity_domain
+        {
+            return Err(inconsistent(
+                key::IDENTITY_DOMAIN,
+                "differs from the domain in identity_arn",
+            ));
+        }
         let domain = r.required(key::DOMAIN, DomainName::parse)?;
         let mail_from_domain = match r.optional(key::MAIL_FROM_DOMAIN, DomainName::parse)? {
             Some(mail_from) if mail_from != domain => {
@@ -528,7 +529,8 @@ impl Credentials {
         if self
             .configuration_set_arn
             .resource()
-            .strip_prefix("configuration-set/").is_none_or(|name| name.is_empty())
+            .strip_prefix("configuration-set/")
+            .is_none_or(|name| name.is_empty())
         {
             return Err(inconsistent(
                 key::CONFIGURATION_SET_ARN,
@@ -536,12 +538,13 @@ impl Credentials {
             ));
         }
         if let Some(mail_from) = &self.mail_from_domain
-            && (mail_from == &self.identity_domain || !mail_from.is_within(&self.identity_domain)) {
-                return Err(inconsistent(
-                    key::MAIL_FROM_DOMAIN,
-                    "is not a subdomain of the identity domain",
-                ));
-            }
+            && (mail_from == &self.identity_domain || !mail_from.is_within(&self.identity_domain))
+        {
+            return Err(inconsistent(
+                key::MAIL_FROM_DOMAIN,
+                "is not a subdomain of the identity domain",
+            ));
+        }
         let feedback = [
             (key::BOUNCE_TOPIC_ARN, self.bounce_topic_arn.is_some()),
             (key::COMPLAINT_TOPIC_ARN, self.complaint_topic_arn.is_some()),

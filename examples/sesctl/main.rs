@@ -9,6 +9,8 @@
     reason = "a command-line tool prints"
 )]
 
+mod smtp_password;
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -26,6 +28,7 @@ type Outcome = Result<(), Failure>;
 const USAGE: &str = "usage: sesctl <command> [arguments]
 
 commands:
+  smtp-password REGION   derive the SES SMTP password for the secret access key on stdin
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(())
         }
+        Some("smtp-password") => smtp_password::run(args.get(1..).unwrap_or_default()),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };
@@ -54,7 +58,6 @@ fn main() -> ExitCode {
 }
 
 /// Reads all of standard input as UTF-8.
-#[allow(dead_code, reason = "used by the subcommands that read stdin")]
 fn read_stdin() -> Result<String, Failure> {
     let mut text = String::new();
     std::io::stdin()
