@@ -134,7 +134,13 @@ impl AccessKeyId {
 }
 
 /// An IAM secret access key: the private half of an access key, from which the SMTP
-/// password is derived. See the [module docs](self) for how it is kept secret.
+/// password is derived.
+///
+/// Kept secret like [`SmtpPassword`]: `Debug` prints `SecretAccessKey([redacted])`; no
+/// `Display` and no `Serialize` (a payload opts in with [`SecretAccessKey::serialize_secret`]
+/// or a `with_secrets()` wrapper); the value is read only through
+/// [`SecretAccessKey::expose_secret`]; the memory is wiped on drop; equality is
+/// constant-time; messages about a malformed key never quote it.
 ///
 /// Accepted: 1 to 128 bytes with no whitespace or control characters (IAM issues 40
 /// characters of letters, digits, `+` and `/`).
@@ -273,8 +279,9 @@ pub(crate) const SMTP_PASSWORD_LEN: usize = 44;
 pub(crate) const SMTP_PASSWORD_VERSION: u8 = 0x04;
 
 /// An Amazon SES SMTP password: 44 characters of Base64 of the version byte `0x04` and a
-/// 32-byte HMAC (see [`smtp::password`](crate::smtp::password)). A secret: see the
-/// [module docs](self).
+/// 32-byte HMAC (see [`smtp::password`](crate::smtp::password)). Kept secret like
+/// [`SecretAccessKey`]: `SmtpPassword([redacted])` in `Debug`, no `Display` or
+/// `Serialize`, [`SmtpPassword::expose_secret`] to read it, wiped on drop.
 ///
 /// ```
 /// use ses_broker::{Region, SecretAccessKey, smtp};

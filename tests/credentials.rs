@@ -527,7 +527,7 @@ fn vcap_falls_back_to_the_aws_ses_tag() {
     let b = v.ses().unwrap();
     assert_eq!((b.label(), b.name()), ("user-provided", "local-ses"));
     // An aws-ses label takes precedence over tagged entries elsewhere.
-    let mut both = doc.clone();
+    let mut both = doc;
     both["aws-ses"] = json!([entry("brokered", deployed_generated())]);
     let v = VcapServices::from_json(&both.to_string()).unwrap();
     assert_eq!(v.ses().unwrap().name(), "brokered");
