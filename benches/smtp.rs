@@ -21,22 +21,10 @@ use sha2::Sha256;
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const REGION: &str = "us-gov-west-1";
 
-/// SHA-256's initial state (FIPS 180-4 §5.3.3).
-const IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
-
 /// 20 compressions, each on the state the previous one left, so none can be skipped or
 /// overlapped: the floor for any implementation built on this SHA-256 backend.
-fn lower_bound(block: &[u8; 64]) -> [u32; 8] {
-    let mut state = IV;
+/// The starting state does not change the cost, so it is a plain argument.
+fn lower_bound(mut state: [u32; 8], block: &[u8; 64]) -> [u32; 8] {
     for _ in 0..20 {
         sha2::block_api::compress256(&mut state, core::slice::from_ref(block));
     }
@@ -97,7 +85,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("smtp_password");
     let block = [0x5c_u8; 64];
     group.bench_function("lower_bound_20_compressions", |b| {
-        b.iter(|| lower_bound(black_box(&block)));
+        b.iter(|| lower_bound(black_box([0x5be0_cd19; 8]), black_box(&block)));
     });
     group.bench_function("password_into", |b| {
         let mut buf = [0_u8; 44];
