@@ -9,6 +9,7 @@
     reason = "a command-line tool prints"
 )]
 
+mod check;
 mod smtp_password;
 
 use std::io::Read;
@@ -23,22 +24,28 @@ enum Failure {
     Usage(String),
 }
 
-type Outcome = Result<(), Failure>;
-
 const USAGE: &str = "usage: sesctl <command> [arguments]
 
 commands:
-  smtp-password REGION   derive the SES SMTP password for the secret access key on stdin
+  catalog                            print the OSBAPI catalog JSON
+  check provision < PARAMS.json      validate provision parameters; print them normalised
+  check bind < PARAMS.json           validate bind parameters; print them normalised
+  check update PREVIOUS.json < NEW.json
+                                     merge an update over stored provision parameters
+  smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
+        Some("catalog") => check::catalog(rest),
+        Some("check") => check::check(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
         }
-        Some("smtp-password") => smtp_password::run(args.get(1..).unwrap_or_default()),
+        Some("smtp-password") => smtp_password::run(rest),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };

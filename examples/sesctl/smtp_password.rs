@@ -8,7 +8,7 @@
 use ses_broker::{Region, SecretAccessKey, smtp};
 use zeroize::Zeroizing;
 
-use crate::{Failure, Outcome, read_stdin};
+use crate::{Failure, read_stdin};
 
 /// The secret without its trailing newline.
 fn trim_newline(text: &str) -> &str {
@@ -17,7 +17,7 @@ fn trim_newline(text: &str) -> &str {
         .unwrap_or(text)
 }
 
-pub(crate) fn run(args: &[String]) -> Outcome {
+pub(crate) fn run(args: &[String]) -> Result<(), Failure> {
     let [region] = args else {
         return Err(Failure::Usage(
             "smtp-password takes exactly one argument, the region (the secret is read from stdin)"
