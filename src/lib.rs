@@ -51,21 +51,27 @@
 //! - [`ProvisionParams`], [`BindParams`], [`Update`]: parameters, with [`ParamErrors`].
 #![forbid(unsafe_code)]
 
-// The public interface: private modules, each re-exported below.
+// The public interface: private modules, each re-exported below (`smtp` is also a public
+// path, for `smtp::password`).
 mod binding;
 mod catalog;
+mod credentials;
 mod dns;
 mod instance;
 mod names;
 mod outputs;
 mod params;
+mod secret;
+pub mod smtp;
 mod values;
+mod vcap;
 
 pub use binding::{
-    BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy, Protocol,
-    Subscription,
+    BindError, BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy,
+    Protocol, Subscription,
 };
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
+pub use credentials::{Credentials, CredentialsError, WithSecrets};
 pub use instance::{
     BrokerConfig, ConfigError, Instance, InstanceError, MAX_DEFAULT_ZONE_LEN, NAME_PREFIX, Topic,
     generated_domain,
@@ -77,6 +83,8 @@ pub use params::{
     MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
     ProvisionParamsBuilder, ROOT_PATH, Update,
 };
+pub use secret::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
+pub use smtp::{SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
 pub use values::{
     AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
     Region, SourceIp, ValueError, ValueKind, WebhookUrl,
@@ -91,3 +99,4 @@ pub use dns::{
     SpfMerge, SpfRecord, SpfTerm, SpfTermKind, Ttl, TxtData, check, default_signing_zone,
     required_records, route53_change_batch, zone_file_fragment,
 };
+pub use vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};

@@ -11,6 +11,7 @@
 
 mod check;
 mod records;
+mod smtp_password;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -35,6 +36,7 @@ commands:
   records --instance-id ID --default-zone ZONE --region REGION --dkim-tokens T1,T2,T3
           [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
                                      the DNS records the instance's domain needs
+  smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(())
         }
+        Some("smtp-password") => smtp_password::run(rest),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };
