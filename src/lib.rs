@@ -54,6 +54,7 @@
 // The public interface: private modules, each re-exported below.
 mod catalog;
 mod params;
+mod reputation;
 mod values;
 
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
@@ -65,4 +66,12 @@ pub use params::{
 pub use values::{
     AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
     Region, SourceIp, ValueError, ValueKind, WebhookUrl,
+};
+
+pub use reputation::{
+    AlarmDecision, AlarmDefinition, AlarmDimension, AlarmError, AlarmKind, AlarmNames,
+    AlarmNotification, AlarmState, Assessment, AwsStanding, ConfigurationSetName, Counts,
+    Dimension, IgnoreReason, Level, Metric, MetricAssessment, MetricQuery, MetricThresholds,
+    NotifyTarget, Plan, Rates, Ratio, RecognisedAlarm, ReputationError, Severity, Thresholds,
+    Trigger, TriggerShape, WatchedMetric,
 };

@@ -10,6 +10,7 @@
 )]
 
 mod check;
+mod reputation;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ commands:
   check bind < PARAMS.json           validate bind parameters; print them normalised
   check update PREVIOUS.json < NEW.json
                                      merge an update over stored provision parameters
+  reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
+                                     assess reputation against cloud.gov's thresholds
 ";
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(())
         }
+        Some("reputation") => reputation::run(args.get(1..).unwrap_or_default()),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };
