@@ -340,6 +340,15 @@ proptest! {
         };
         prop_assert_eq!(a.bounce().level(), level(b, 5, 100 * 1_000_000));
         prop_assert_eq!(a.complaint().level(), level(c, 1, 1_000 * 1_000_000));
+        // AWS standing: review at 1/20 and 1/1000, pause at 1/10 and 1/200.
+        let aws = |count: u64, review: u64, pause: u64| {
+            let (count, sent) = (u128::from(count), u128::from(sent));
+            if count * u128::from(pause) >= sent { AwsStanding::Pause }
+            else if count * u128::from(review) >= sent { AwsStanding::Review }
+            else { AwsStanding::BelowReview }
+        };
+        prop_assert_eq!(a.bounce().aws_standing(), aws(b, 20, 10));
+        prop_assert_eq!(a.complaint().aws_standing(), aws(c, 1000, 200));
     }
 }
 
@@ -840,4 +849,65 @@ proptest! {
             }
         }
     }
+}
+
+/// The quickstart story: a tenant's daily counts cross the thresholds, the critical alarm
+/// arrives, and the decision pauses the tenant's configuration set.
+#[test]
+fn quickstart_rate_series_alarm_and_decision() {
+    let thresholds = Thresholds::cloud_gov();
+    let instance: InstanceId = INSTANCE.parse().unwrap();
+    // (sent, bounces, complaints) per day.
+    let days = [
+        (10_000, 150, 2),
+        (10_000, 200, 3),
+        (10_000, 390, 4),
+        (10_000, 410, 9),
+    ];
+    let levels: Vec<(Level, bool)> = days
+        .iter()
+        .map(|&(sent, bounces, complaints)| {
+            let a = thresholds.assess_counts(Counts::new(sent, bounces, complaints).unwrap());
+            (a.level(), a.plan(&instance).pause().is_some())
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            (Level::Ok, false),
+            (Level::Warning, false),
+            (Level::Warning, false),
+            (Level::Critical, true),
+        ]
+    );
+    // CloudWatch's critical alarm fires and SNS delivers its state change.
+    let message = simple(&format!("{SET}-BounceRate-Critical"), "ALARM", "OK");
+    let alarm = AlarmNotification::from_json(&message).unwrap();
+    let decision = alarm.decide(&account(), &region());
+    assert_eq!(
+        decision.to_string(),
+        format!("pause sending on configuration set {SET}: bounce critical alarm entered ALARM")
+    );
+    // When the rate recovers the OK transition changes nothing (resuming is a human's call).
+    let recovered = simple(&format!("{SET}-BounceRate-Critical"), "OK", "ALARM");
+    let decision = AlarmNotification::from_json(&recovered)
+        .unwrap()
+        .decide(&account(), &region());
+    assert_eq!(
+        decision.to_string(),
+        "ignore: alarm entered OK; only entering ALARM is acted on"
+    );
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Thresholds>();
+    check::<ses_broker::Assessment>();
+    check::<ses_broker::Plan>();
+    check::<AlarmDefinition>();
+    check::<AlarmNotification>();
+    check::<AlarmDecision>();
+    check::<ReputationError>();
+    check::<ses_broker::AlarmError>();
 }

@@ -26,6 +26,9 @@ use crate::InstanceId;
 pub struct Ratio {
     numerator: u64,
     denominator: u64,
+    /// Bits of the `f64` nearest the ratio, computed once: rates are compared with it on
+    /// every assessment, and a division per comparison dominated the cost.
+    nearest_bits: u64,
 }
 
 const fn gcd(mut a: u64, mut b: u64) -> u64 {
@@ -40,17 +43,24 @@ const fn gcd(mut a: u64, mut b: u64) -> u64 {
 impl Ratio {
     /// `numerator / denominator` in lowest terms; callers keep `0 < denominator`,
     /// `numerator <= denominator` and both below 2^53.
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "both terms are below 2^53, so they convert exactly"
+    )]
     const fn reduced(numerator: u64, denominator: u64) -> Self {
         let divisor = gcd(numerator, denominator);
-        if divisor == 0 {
-            return Self {
-                numerator: 0,
-                denominator: 1,
-            };
-        }
+        // The divisor is zero only for 0/0, taken as 0/1.
+        let (numerator, denominator) = match (
+            numerator.checked_div(divisor),
+            denominator.checked_div(divisor),
+        ) {
+            (Some(n), Some(d)) => (n, d),
+            _ => (0, 1),
+        };
         Self {
-            numerator: numerator / divisor,
-            denominator: denominator / divisor,
+            numerator,
+            denominator,
+            nearest_bits: (numerator as f64 / denominator as f64).to_bits(),
         }
     }
 
@@ -68,12 +78,8 @@ impl Ratio {
 
     /// The `f64` nearest the exact ratio: the value a CloudWatch alarm threshold carries.
     #[must_use]
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "both terms are below 2^53, so they convert exactly"
-    )]
-    pub fn to_f64(self) -> f64 {
-        self.numerator as f64 / self.denominator as f64
+    pub const fn to_f64(self) -> f64 {
+        f64::from_bits(self.nearest_bits)
     }
 
     /// Whether `count / total >= self`, decided with integers. `total` must not be zero.
@@ -406,13 +412,11 @@ impl Thresholds {
 
     /// Assesses rates as CloudWatch reports them (fractions 0..=1).
     #[must_use]
+    #[inline]
     pub fn assess(&self, rates: Rates) -> Assessment {
         let one = |metric: Metric, rate: f64| {
             let reached = |r: Ratio| r.reached_by_rate(rate);
-            MetricAssessment {
-                level: self.of(metric).level(reached),
-                aws: standing(metric, reached),
-            }
+            MetricAssessment::new(metric, self.of(metric).level(reached), reached)
         };
         Assessment {
             bounce: one(Metric::Bounce, rates.bounce),
@@ -423,6 +427,7 @@ impl Thresholds {
     /// Assesses counts exactly: `count / sent` against each threshold with integers only.
     /// Zero sent is [`Level::NoData`] for both metrics (and nothing to do).
     #[must_use]
+    #[inline]
     pub fn assess_counts(&self, counts: Counts) -> Assessment {
         let one = |metric: Metric, count: u64| {
             if counts.sent == 0 {
@@ -432,10 +437,7 @@ impl Thresholds {
                 };
             }
             let reached = |r: Ratio| r.reached_by_counts(count, counts.sent);
-            MetricAssessment {
-                level: self.of(metric).level(reached),
-                aws: standing(metric, reached),
-            }
+            MetricAssessment::new(metric, self.of(metric).level(reached), reached)
         };
         Assessment {
             bounce: one(Metric::Bounce, counts.bounces),
@@ -571,6 +573,17 @@ pub struct MetricAssessment {
 }
 
 impl MetricAssessment {
+    /// Every critical threshold is at or below AWS's review threshold (`from_review` takes
+    /// fractions up to 1), so below critical the standing is known without comparing.
+    fn new(metric: Metric, level: Level, reached: impl Fn(Ratio) -> bool) -> Self {
+        let aws = if level == Level::Critical {
+            standing(metric, reached)
+        } else {
+            AwsStanding::BelowReview
+        };
+        Self { level, aws }
+    }
+
     /// Against the thresholds assessed with.
     #[must_use]
     pub const fn level(&self) -> Level {
@@ -631,6 +644,7 @@ impl Assessment {
 
     /// The worse of the two levels.
     #[must_use]
+    #[inline]
     pub fn level(&self) -> Level {
         self.bounce.level.max(self.complaint.level)
     }
@@ -644,6 +658,7 @@ impl Assessment {
     /// Whether sending must be paused on the instance's configuration set: either metric
     /// is critical.
     #[must_use]
+    #[inline]
     pub fn pause_sending(&self) -> bool {
         self.level() == Level::Critical
     }
