@@ -2,9 +2,9 @@
 
 use core::fmt;
 
+use super::assessment::NotifyTarget;
 use super::names::{AlarmNames, ConfigurationSetName, RecognisedAlarm, Severity};
 use super::notification::{AlarmNotification, AlarmState};
-use super::thresholds::NotifyTarget;
 use crate::values::excerpt;
 use crate::{AccountId, Arn, Region};
 

@@ -22,19 +22,22 @@
 //! deployed path never fired, and how this one avoids each cause, is written on `decide`.
 
 mod alarms;
+mod assessment;
 mod decision;
 mod names;
 mod notification;
+mod ratio;
 mod thresholds;
 
 pub use alarms::{AlarmDefinition, AlarmDimension};
+pub use assessment::{Assessment, MetricAssessment, NotifyTarget, Plan};
 pub use decision::{AlarmDecision, IgnoreReason};
 pub use names::{AlarmKind, AlarmNames, ConfigurationSetName, RecognisedAlarm, Severity};
 pub use notification::{
     AlarmError, AlarmNotification, AlarmState, Dimension, MetricQuery, Trigger, TriggerShape,
     WatchedMetric,
 };
+pub use ratio::Ratio;
 pub use thresholds::{
-    Assessment, AwsStanding, Counts, Level, Metric, MetricAssessment, MetricThresholds,
-    NotifyTarget, Plan, Rates, Ratio, ReputationError, Thresholds,
+    AwsStanding, Counts, Level, Metric, MetricThresholds, Rates, ReputationError, Thresholds,
 };

@@ -1,140 +1,13 @@
 //! Reputation thresholds and the assessment of a bounce and complaint rate against them.
 
-use core::cmp::Ordering;
 use core::fmt;
 
 use serde::Serialize;
 
-use super::names::ConfigurationSetName;
-use crate::InstanceId;
-
-/// An exact fraction between 0 and 1, kept in lowest terms.
-///
-/// Thresholds are ratios rather than `f64` so that counts are compared with integers only:
-/// `bounces / sent >= 1/50` is decided as `bounces * 50 >= sent`, which has no rounding
-/// edge at exactly 2 %. Both terms stay below 2^53, so [`Ratio::to_f64`] is the double
-/// nearest the exact value (IEEE division of two exact integers rounds correctly).
-///
-/// ```
-/// use ses_broker::Thresholds;
-/// let warning = Thresholds::cloud_gov().bounce().warning();
-/// assert_eq!((warning.numerator(), warning.denominator()), (1, 50));
-/// assert_eq!(warning.to_f64(), 0.02);
-/// assert_eq!(warning.to_string(), "2%");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Ratio {
-    numerator: u64,
-    denominator: u64,
-    /// Bits of the `f64` nearest the ratio, computed once: rates are compared with it on
-    /// every assessment, and a division per comparison dominated the cost.
-    nearest_bits: u64,
-}
-
-const fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        let r = a % b;
-        a = b;
-        b = r;
-    }
-    a
-}
-
-impl Ratio {
-    /// `numerator / denominator` in lowest terms; callers keep `0 < denominator`,
-    /// `numerator <= denominator` and both below 2^53.
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "both terms are below 2^53, so they convert exactly"
-    )]
-    const fn reduced(numerator: u64, denominator: u64) -> Self {
-        let divisor = gcd(numerator, denominator);
-        // The divisor is zero only for 0/0, taken as 0/1.
-        let (numerator, denominator) = match (
-            numerator.checked_div(divisor),
-            denominator.checked_div(divisor),
-        ) {
-            (Some(n), Some(d)) => (n, d),
-            _ => (0, 1),
-        };
-        Self {
-            numerator,
-            denominator,
-            nearest_bits: (numerator as f64 / denominator as f64).to_bits(),
-        }
-    }
-
-    /// The numerator, in lowest terms.
-    #[must_use]
-    pub const fn numerator(self) -> u64 {
-        self.numerator
-    }
-
-    /// The denominator, in lowest terms (never zero).
-    #[must_use]
-    pub const fn denominator(self) -> u64 {
-        self.denominator
-    }
-
-    /// The `f64` nearest the exact ratio: the value a CloudWatch alarm threshold carries.
-    #[must_use]
-    pub const fn to_f64(self) -> f64 {
-        f64::from_bits(self.nearest_bits)
-    }
-
-    /// Whether `count / total >= self`, decided with integers. `total` must not be zero.
-    pub(crate) fn reached_by_counts(self, count: u64, total: u64) -> bool {
-        u128::from(count) * u128::from(self.denominator)
-            >= u128::from(self.numerator) * u128::from(total)
-    }
-
-    /// Whether `rate >= self`, where the threshold is the double nearest the exact ratio
-    /// (the comparison CloudWatch makes), so a rate written as the threshold's own decimal
-    /// (`0.02`) reaches it.
-    pub(crate) fn reached_by_rate(self, rate: f64) -> bool {
-        rate >= self.to_f64()
-    }
-}
-
-impl PartialOrd for Ratio {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ratio {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (u128::from(self.numerator) * u128::from(other.denominator))
-            .cmp(&(u128::from(other.numerator) * u128::from(self.denominator)))
-    }
-}
-
-/// Digits after the decimal point shown by `Display`; every threshold this crate builds
-/// terminates within them.
-const PERCENT_DECIMALS: u32 = 9;
-
-impl fmt::Display for Ratio {
-    /// As a percentage, exact to nine decimals, trailing zeros dropped: `2%`, `0.04%`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scale = 10_u128.pow(PERCENT_DECIMALS);
-        let scaled = u128::from(self.numerator) * 100 * scale / u128::from(self.denominator.max(1));
-        let (whole, fraction) = (scaled / scale, scaled % scale);
-        if fraction == 0 {
-            return write!(f, "{whole}%");
-        }
-        let digits = format!("{fraction:0width$}", width = PERCENT_DECIMALS as usize);
-        write!(f, "{whole}.{}%", digits.trim_end_matches('0'))
-    }
-}
-
-/// AWS places the account under review at a 5 % bounce rate.
-pub(crate) const AWS_REVIEW_BOUNCE: Ratio = Ratio::reduced(1, 20);
-/// AWS places the account under review at a 0.1 % complaint rate.
-pub(crate) const AWS_REVIEW_COMPLAINT: Ratio = Ratio::reduced(1, 1000);
-/// AWS may pause the account's sending at a 10 % bounce rate.
-pub(crate) const AWS_PAUSE_BOUNCE: Ratio = Ratio::reduced(1, 10);
-/// AWS may pause the account's sending at a 0.5 % complaint rate.
-pub(crate) const AWS_PAUSE_COMPLAINT: Ratio = Ratio::reduced(1, 200);
+use super::assessment::{Assessment, MetricAssessment};
+use super::ratio::{
+    AWS_PAUSE_BOUNCE, AWS_PAUSE_COMPLAINT, AWS_REVIEW_BOUNCE, AWS_REVIEW_COMPLAINT, Ratio,
+};
 
 /// A fraction of a review threshold is taken to millionths.
 const MILLIONTHS: u64 = 1_000_000;
@@ -282,7 +155,7 @@ impl MetricThresholds {
     }
 }
 
-fn standing(metric: Metric, reached: impl Fn(Ratio) -> bool) -> AwsStanding {
+pub(super) fn standing(metric: Metric, reached: impl Fn(Ratio) -> bool) -> AwsStanding {
     if reached(metric.aws_pause()) {
         AwsStanding::Pause
     } else if reached(metric.aws_review()) {
@@ -373,8 +246,8 @@ impl Thresholds {
         }
         let of = |review: Ratio, millionths: u64| {
             Ratio::reduced(
-                review.numerator * millionths,
-                review.denominator * MILLIONTHS,
+                review.numerator() * millionths,
+                review.denominator() * MILLIONTHS,
             )
         };
         Ok(Self {
@@ -418,10 +291,10 @@ impl Thresholds {
             let reached = |r: Ratio| r.reached_by_rate(rate);
             MetricAssessment::new(metric, self.of(metric).level(reached), reached)
         };
-        Assessment {
-            bounce: one(Metric::Bounce, rates.bounce),
-            complaint: one(Metric::Complaint, rates.complaint),
-        }
+        Assessment::new(
+            one(Metric::Bounce, rates.bounce),
+            one(Metric::Complaint, rates.complaint),
+        )
     }
 
     /// Assesses counts exactly: `count / sent` against each threshold with integers only.
@@ -431,18 +304,15 @@ impl Thresholds {
     pub fn assess_counts(&self, counts: Counts) -> Assessment {
         let one = |metric: Metric, count: u64| {
             if counts.sent == 0 {
-                return MetricAssessment {
-                    level: Level::NoData,
-                    aws: AwsStanding::NoData,
-                };
+                return MetricAssessment::NO_DATA;
             }
             let reached = |r: Ratio| r.reached_by_counts(count, counts.sent);
             MetricAssessment::new(metric, self.of(metric).level(reached), reached)
         };
-        Assessment {
-            bounce: one(Metric::Bounce, counts.bounces),
-            complaint: one(Metric::Complaint, counts.complaints),
-        }
+        Assessment::new(
+            one(Metric::Bounce, counts.bounces),
+            one(Metric::Complaint, counts.complaints),
+        )
     }
 }
 
@@ -565,149 +435,6 @@ impl Counts {
     }
 }
 
-/// The assessment of one metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct MetricAssessment {
-    level: Level,
-    aws: AwsStanding,
-}
-
-impl MetricAssessment {
-    /// Every critical threshold is at or below AWS's review threshold (`from_review` takes
-    /// fractions up to 1), so below critical the standing is known without comparing.
-    fn new(metric: Metric, level: Level, reached: impl Fn(Ratio) -> bool) -> Self {
-        let aws = if level == Level::Critical {
-            standing(metric, reached)
-        } else {
-            AwsStanding::BelowReview
-        };
-        Self { level, aws }
-    }
-
-    /// Against the thresholds assessed with.
-    #[must_use]
-    pub const fn level(&self) -> Level {
-        self.level
-    }
-
-    /// Against AWS's review and pause thresholds.
-    #[must_use]
-    pub const fn aws_standing(&self) -> AwsStanding {
-        self.aws
-    }
-}
-
-/// Who is told about a warning or critical level. Abstract: the broker maps these to the
-/// instance's `admin_email` (through its reputation topic) and the platform's email and
-/// chat topics (SPEC 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum NotifyTarget {
-    /// The instance's `admin_email`.
-    AdminEmail,
-    /// The platform operators' notification topics (email and chat).
-    PlatformTopics,
-}
-
-/// Everyone a warning or a critical level notifies.
-const NOTIFY_ALL: &[NotifyTarget] = &[NotifyTarget::AdminEmail, NotifyTarget::PlatformTopics];
-
-/// Bounce and complaint assessed together, and what follows from them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct Assessment {
-    bounce: MetricAssessment,
-    complaint: MetricAssessment,
-}
-
-impl Assessment {
-    /// The bounce rate's assessment.
-    #[must_use]
-    pub const fn bounce(&self) -> MetricAssessment {
-        self.bounce
-    }
-
-    /// The complaint rate's assessment.
-    #[must_use]
-    pub const fn complaint(&self) -> MetricAssessment {
-        self.complaint
-    }
-
-    /// The assessment of `metric`.
-    #[must_use]
-    pub const fn of(&self, metric: Metric) -> MetricAssessment {
-        match metric {
-            Metric::Bounce => self.bounce,
-            Metric::Complaint => self.complaint,
-        }
-    }
-
-    /// The worse of the two levels.
-    #[must_use]
-    #[inline]
-    pub fn level(&self) -> Level {
-        self.bounce.level.max(self.complaint.level)
-    }
-
-    /// The worse of the two standings against AWS's thresholds.
-    #[must_use]
-    pub fn aws_standing(&self) -> AwsStanding {
-        self.bounce.aws.max(self.complaint.aws)
-    }
-
-    /// Whether sending must be paused on the instance's configuration set: either metric
-    /// is critical.
-    #[must_use]
-    #[inline]
-    pub fn pause_sending(&self) -> bool {
-        self.level() == Level::Critical
-    }
-
-    /// Who to notify: nobody when both metrics are ok (or have no data), else the admin
-    /// email and the platform topics.
-    #[must_use]
-    pub fn notify(&self) -> &'static [NotifyTarget] {
-        if self.level() >= Level::Warning {
-            NOTIFY_ALL
-        } else {
-            &[]
-        }
-    }
-
-    /// What to do for instance `instance`: whom to notify, and which configuration set to
-    /// pause (`csb-aws-ses-<instance_id>`) when a metric is critical.
-    #[must_use]
-    pub fn plan(&self, instance: &InstanceId) -> Plan {
-        Plan {
-            notify: self.notify(),
-            pause: self
-                .pause_sending()
-                .then(|| ConfigurationSetName::for_instance(instance)),
-        }
-    }
-}
-
-/// What an assessment asks the broker to do for one instance.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Plan {
-    notify: &'static [NotifyTarget],
-    pause: Option<ConfigurationSetName>,
-}
-
-impl Plan {
-    /// Who to notify (empty when all is well).
-    #[must_use]
-    pub const fn notify(&self) -> &'static [NotifyTarget] {
-        self.notify
-    }
-
-    /// The configuration set to pause sending on, when a metric is critical.
-    #[must_use]
-    pub const fn pause(&self) -> Option<&ConfigurationSetName> {
-        self.pause.as_ref()
-    }
-}
-
 /// Invalid rates, counts or threshold fractions.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -760,17 +487,6 @@ pub enum ReputationError {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
     use super::*;
-
-    #[test]
-    fn ratios_reduce_and_display_as_percent() {
-        let t = Thresholds::cloud_gov();
-        assert_eq!(t.bounce().critical().to_string(), "4%");
-        assert_eq!(t.complaint().warning().to_string(), "0.04%");
-        assert_eq!(t.complaint().critical().to_string(), "0.08%");
-        assert_eq!(AWS_PAUSE_COMPLAINT.to_string(), "0.5%");
-        assert_eq!(Ratio::reduced(0, 0), Ratio::reduced(0, 1));
-        assert!(Ratio::reduced(1, 50) < Ratio::reduced(1, 25));
-    }
 
     #[test]
     fn from_review_rounds_to_millionths() {
