@@ -42,11 +42,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("catalog") => check::catalog(rest),
         Some("check") => check::check(rest),
+        Some("reputation") => reputation::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
         }
-        Some("reputation") => reputation::run(args.get(1..).unwrap_or_default()),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };

@@ -1,7 +1,7 @@
 //! `sesctl reputation`: assess a bounce and complaint rate (or counts) against cloud.gov's
 //! thresholds.
 
-use crate::{Failure, Outcome};
+use crate::Failure;
 use ses_broker::{Assessment, Counts, Level, Rates, Thresholds};
 
 pub(crate) const HELP: &str = "usage: sesctl reputation --bounce-rate RATE --complaint-rate RATE
@@ -27,7 +27,7 @@ const RATE_FLAGS: [&str; 2] = ["--bounce-rate", "--complaint-rate"];
 const COUNT_FLAGS: [&str; 3] = ["--sent", "--bounces", "--complaints"];
 
 /// Runs `sesctl reputation ARGS` (ARGS without the subcommand name).
-pub(crate) fn run(args: &[String]) -> Outcome {
+pub(crate) fn run(args: &[String]) -> Result<(), Failure> {
     if args.iter().any(|a| a == "-h" || a == "--help") {
         print!("{HELP}");
         return Ok(());
