@@ -79,8 +79,18 @@ impl Ratio {
 
     /// Whether `count / total >= self`, decided with integers. `total` must not be zero.
     pub(crate) fn reached_by_counts(self, count: u64, total: u64) -> bool {
-        u128::from(count) * u128::from(self.denominator)
-            >= u128::from(self.numerator) * u128::from(total)
+        // Products of realistic counts fit in 64 bits; widen only when they do not (the
+        // 128-bit multiply made the counts path several times slower than the rates path).
+        match (
+            count.checked_mul(self.denominator),
+            self.numerator.checked_mul(total),
+        ) {
+            (Some(left), Some(right)) => left >= right,
+            _ => {
+                u128::from(count) * u128::from(self.denominator)
+                    >= u128::from(self.numerator) * u128::from(total)
+            }
+        }
     }
 
     /// Whether `rate >= self`, where the threshold is the double nearest the exact ratio
