@@ -52,15 +52,30 @@
 #![forbid(unsafe_code)]
 
 // The public interface: private modules, each re-exported below.
+mod binding;
 mod catalog;
+mod dns;
+mod instance;
+mod names;
+mod outputs;
 mod params;
 mod reputation;
 mod values;
 
+pub use binding::{
+    BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy, Protocol,
+    Subscription,
+};
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
+pub use instance::{
+    BrokerConfig, ConfigError, Instance, InstanceError, MAX_DEFAULT_ZONE_LEN, NAME_PREFIX, Topic,
+    generated_domain,
+};
+pub use names::{AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName};
+pub use outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 pub use params::{
-    BindParams, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN, MAX_SOURCE_IPS,
-    ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
+    BindParams, MAX_DMARC_RECORD_LEN, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN,
+    MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
     ProvisionParamsBuilder, ROOT_PATH, Update,
 };
 pub use values::{
@@ -70,8 +85,18 @@ pub use values::{
 
 pub use reputation::{
     AlarmDecision, AlarmDefinition, AlarmDimension, AlarmError, AlarmKind, AlarmNames,
-    AlarmNotification, AlarmState, Assessment, AwsStanding, ConfigurationSetName, Counts,
-    Dimension, IgnoreReason, Level, Metric, MetricAssessment, MetricQuery, MetricThresholds,
-    NotifyTarget, Plan, Rates, Ratio, RecognisedAlarm, ReputationError, Severity, Thresholds,
-    Trigger, TriggerShape, WatchedMetric,
+    AlarmNotification, AlarmState, Assessment, AwsStanding, Counts, Dimension, IgnoreReason, Level,
+    Metric, MetricAssessment, MetricQuery, MetricThresholds, NotifyTarget, Plan, Rates, Ratio,
+    RecognisedAlarm, ReputationError, Severity, Thresholds, Trigger, TriggerShape, WatchedMetric,
+    configuration_set_of,
+};
+
+pub use dns::{
+    BrokerManagedRecords, CISA_AGGREGATE_ADDRESS, ChangeBatch, CheckReport, Conflict, DkimSigning,
+    DkimToken, DmarcError, DmarcPolicy, DmarcRecipients, DmarcRecord, DmarcUri, DnsError,
+    MAX_CHARACTER_STRING, MxData, ObservedRecord, OwnerName, RecordChange, RecordCheck, RecordData,
+    RecordDiff, RecordFormat, RecordKey, RecordSet, RecordStatus, RecordType, RequiredRecords,
+    ResourceRecord, ResourceRecordSet, Route53Change, SPF_LOOKUP_LIMIT, SpfError, SpfLookups,
+    SpfMerge, SpfRecord, SpfTerm, SpfTermKind, Ttl, TxtData, check, default_signing_zone,
+    required_records, route53_change_batch, zone_file_fragment,
 };

@@ -692,3 +692,30 @@ fn builders_apply_the_same_rules() {
     let dup = vec!["10.0.0.0/8".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
     assert!(BindParams::new(dup, None, None).is_err());
 }
+
+#[test]
+fn dmarc_record_must_fit_one_dns_value() {
+    let long = |i: usize| {
+        format!(
+            "{}{i}@{}.{}.gov",
+            "l".repeat(60),
+            "d".repeat(63),
+            "e".repeat(63)
+        )
+    };
+    let ten: Vec<String> = (0..10).map(long).collect();
+    let doc = serde_json::json!({"admin_email": "a@agency.gov", "dmarc_report_aggregate_recipients": ten, "dmarc_report_failure_recipients": ten});
+    let e = provision_errors(&doc.to_string());
+    assert!(
+        has(
+            &e,
+            "dmarc_report_aggregate_recipients",
+            ParamErrorKind::Conflict
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("Route 53"), "{e}");
+    let five: Vec<String> = (0..5).map(long).collect();
+    let doc = serde_json::json!({"admin_email": "a@agency.gov", "dmarc_report_aggregate_recipients": five, "dmarc_report_failure_recipients": five});
+    assert!(ProvisionParams::from_json(&doc.to_string()).is_ok());
+}

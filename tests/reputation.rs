@@ -14,6 +14,7 @@ use ses_broker::{
     AccountId, AlarmDecision, AlarmDefinition, AlarmKind, AlarmNames, AlarmNotification,
     AlarmState, Arn, AwsStanding, ConfigurationSetName, Counts, IgnoreReason, InstanceId, Level,
     Metric, NotifyTarget, Rates, Region, ReputationError, Severity, Thresholds, TriggerShape,
+    configuration_set_of,
 };
 
 const INSTANCE: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
@@ -370,7 +371,7 @@ fn alarms() -> [AlarmDefinition; 4] {
         ))
         .unwrap(),
     ];
-    AlarmDefinition::for_instance(&id, &Thresholds::cloud_gov(), &reputation, &platform)
+    AlarmDefinition::from_parts(&id, &Thresholds::cloud_gov(), &reputation, &platform)
 }
 
 #[test]
@@ -389,7 +390,7 @@ fn spec4_four_alarms_named_after_the_instance() {
     let from_builder: Vec<String> = AlarmNames::for_instance(&id)
         .all()
         .into_iter()
-        .map(|(_, n)| n)
+        .map(|(_, n)| n.into())
         .collect();
     assert_eq!(names, from_builder);
 }
@@ -603,7 +604,7 @@ fn spec8_ok_and_insufficient_data_transitions_are_ignored() {
                 ("INSUFFICIENT_DATA", "OK"),
                 ("INSUFFICIENT_DATA", "ALARM"),
             ] {
-                let decision = decide(&payload(&alarm_name, new, old));
+                let decision = decide(&payload(alarm_name.as_str(), new, old));
                 let AlarmDecision::Ignore(IgnoreReason::NotAlarm { state }) = &decision else {
                     panic!("{alarm_name} {old}->{new}: {decision}");
                 };
@@ -833,7 +834,7 @@ proptest! {
     fn every_generated_critical_name_pauses_its_own_set(id in "[A-Za-z0-9_-]{1,52}", kind in 0_usize..4) {
         let instance = InstanceId::parse(&id).unwrap();
         let kind: AlarmKind = AlarmKind::ALL[kind];
-        let alarm_name = AlarmNames::for_instance(&instance).name(kind);
+        let alarm_name = AlarmNames::for_instance(&instance).name(kind).to_string();
         let json = json!({"AlarmName": alarm_name, "AWSAccountId": ACCOUNT, "NewStateValue": "ALARM"});
         let decision = decide(&json.to_string());
         match kind.severity() {
@@ -841,7 +842,7 @@ proptest! {
                 let AlarmDecision::PauseSending { configuration_set, .. } = decision else {
                     panic!("{decision}");
                 };
-                prop_assert_eq!(configuration_set, ConfigurationSetName::for_instance(&instance));
+                prop_assert_eq!(configuration_set, configuration_set_of(&instance));
             }
             _ => {
                 let notifies = matches!(decision, AlarmDecision::Notify { .. });
@@ -910,4 +911,31 @@ fn public_types_are_send_and_sync() {
     check::<AlarmDecision>();
     check::<ReputationError>();
     check::<ses_broker::AlarmError>();
+}
+
+#[test]
+fn spec4_names_agree_with_the_instance_model() {
+    use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+    let config = BrokerConfig::from_json(&format!(
+        r#"{{"region": "{REGION}", "account_id": "{ACCOUNT}", "default_zone": "appmail.cloud.gov",
+            "platform_topic_arns": ["arn:aws-us-gov:sns:{REGION}:{ACCOUNT}:platform-email",
+                                    "arn:aws-us-gov:sns:{REGION}:{ACCOUNT}:platform-chat"]}}"#
+    ))
+    .unwrap();
+    let params = ProvisionParams::from_json(
+        r#"{"domain": "agency.gov", "admin_email": "admin@agency.gov"}"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&config, INSTANCE.parse().unwrap(), params).unwrap();
+    assert_eq!(
+        &configuration_set_of(instance.id()),
+        instance.configuration_set_name()
+    );
+    let from_instance = AlarmDefinition::for_instance(&instance, &Thresholds::cloud_gov());
+    assert_eq!(from_instance, alarms());
+    // The alarms' own actions reach the instance's reputation topic first.
+    assert_eq!(
+        from_instance[0].alarm_actions()[0],
+        instance.reputation_topic_arn().as_str()
+    );
 }

@@ -10,6 +10,7 @@
 )]
 
 mod check;
+mod records;
 mod reputation;
 
 use std::io::Read;
@@ -32,6 +33,9 @@ commands:
   check bind < PARAMS.json           validate bind parameters; print them normalised
   check update PREVIOUS.json < NEW.json
                                      merge an update over stored provision parameters
+  records --instance-id ID --default-zone ZONE --region REGION --dkim-tokens T1,T2,T3
+          [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
+                                     the DNS records the instance's domain needs
   reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
                                      assess reputation against cloud.gov's thresholds
 ";
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("catalog") => check::catalog(rest),
         Some("check") => check::check(rest),
+        Some("records") => records::run(rest),
         Some("reputation") => reputation::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

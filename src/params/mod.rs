@@ -8,7 +8,8 @@ mod provision;
 pub use bind::{BindParams, MAX_SOURCE_IPS};
 pub use errors::{ParamError, ParamErrorKind, ParamErrors, ROOT_PATH};
 pub use provision::{
-    MAX_SENDING_DOMAIN_LEN, ProvisionField, ProvisionParams, ProvisionParamsBuilder, Update,
+    MAX_DMARC_RECORD_LEN, MAX_SENDING_DOMAIN_LEN, ProvisionField, ProvisionParams,
+    ProvisionParamsBuilder, Update,
 };
 
 #[cfg(test)]

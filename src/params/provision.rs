@@ -8,6 +8,7 @@ use super::document::{
     Document, Raw, optional_bool, optional_list, optional_str, parse_with, unknown_key,
 };
 use super::errors::{ParamError, ParamErrorKind, ParamErrors};
+use crate::dns::{DmarcRecipients, DmarcRecord};
 use crate::values::{DomainName, EmailAddress, MailFromSubdomain, excerpt};
 
 /// Longest sending domain: the DKIM record names `<32-character token>._domainkey.<domain>`
@@ -165,6 +166,37 @@ fn read_fields(doc: &Document<'_>, errors: &mut Vec<ParamError>) -> Fields {
     fields
 }
 
+/// Longest DMARC record text whose Route 53 value (split into quoted 255-byte strings, one
+/// space between them) fits Route 53's 4,000 characters per value.
+pub const MAX_DMARC_RECORD_LEN: usize = 3953;
+
+/// The DMARC record the recipients make must fit one DNS value that every DNS host takes.
+fn check_dmarc_size(
+    admin_email: &EmailAddress,
+    aggregate: &[EmailAddress],
+    failure: &[EmailAddress],
+    errors: &mut Vec<ParamError>,
+) {
+    let recipients = DmarcRecipients::new(admin_email)
+        .aggregate(aggregate)
+        .failure(failure);
+    let len = DmarcRecord::for_broker(&recipients).to_string().len();
+    if len > MAX_DMARC_RECORD_LEN {
+        let path = if aggregate.len() >= failure.len() {
+            "dmarc_report_aggregate_recipients"
+        } else {
+            "dmarc_report_failure_recipients"
+        };
+        errors.push(ParamError::new(
+            path,
+            ParamErrorKind::Conflict,
+            format!(
+                "the DMARC record these recipients make is {len} characters; at most {MAX_DMARC_RECORD_LEN} fit one DNS value (Route 53 takes 4,000): list fewer or shorter addresses"
+            ),
+        ));
+    }
+}
+
 /// Rules that need two fields, or a field in its role as sending domain.
 fn cross_check(
     domain: Option<&DomainName>,
@@ -232,6 +264,14 @@ impl ProvisionParams {
         // Absent or null: required. Present but invalid: its own problem is already listed.
         if fields.admin_email.is_none() && !errors.iter().any(|e| e.path() == "admin_email") {
             errors.push(missing_admin_email());
+        }
+        if let Some(admin_email) = &fields.admin_email {
+            check_dmarc_size(
+                admin_email,
+                fields.aggregate.as_deref().unwrap_or_default(),
+                fields.failure.as_deref().unwrap_or_default(),
+                &mut errors,
+            );
         }
         if let Some(errors) = ParamErrors::from_vec(errors) {
             return Err(errors);
@@ -334,6 +374,12 @@ impl ProvisionParams {
                 .mail_from
                 .unwrap_or_else(|| self.mail_from_subdomain.clone()),
         };
+        check_dmarc_size(
+            &merged.admin_email,
+            &merged.dmarc_report_aggregate_recipients,
+            &merged.dmarc_report_failure_recipients,
+            &mut errors,
+        );
         if mail_from_given {
             cross_check(
                 merged.domain.as_ref(),

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::names::{AlarmKind, AlarmNames, ConfigurationSetName, Severity};
+use super::names::{AlarmKind, AlarmNames, Severity};
 use super::thresholds::Thresholds;
-use crate::{Arn, InstanceId};
+use crate::{AlarmName, Arn, ConfigurationSetName, Instance, InstanceId};
 
 /// Seconds per evaluation period.
 const PERIOD_SECONDS: u32 = 300;
@@ -53,7 +53,7 @@ impl AlarmDimension {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AlarmDefinition {
-    alarm_name: String,
+    alarm_name: AlarmName,
     alarm_description: String,
     actions_enabled: bool,
     #[serde(rename = "OKActions")]
@@ -86,14 +86,43 @@ impl AlarmDefinition {
     /// CloudWatch's limit on `AlarmDescription`, in characters.
     pub const MAX_DESCRIPTION_CHARS: usize = 1024;
 
-    /// The four alarms of instance `instance`, in the order of [`AlarmKind::ALL`].
+    /// The four alarms of `instance`, in the order of [`AlarmKind::ALL`]: they notify the
+    /// instance's reputation topic and the platform topics of the broker configuration.
+    ///
+    /// ```
+    /// use ses_broker::{AlarmDefinition, BrokerConfig, Instance, ProvisionParams, Thresholds};
+    /// let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
+    ///     "default_zone": "appmail.cloud.gov",
+    ///     "platform_topic_arns": ["arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email"]}"#)?;
+    /// let params = ProvisionParams::from_json(r#"{"domain": "agency.gov", "admin_email": "admin@agency.gov"}"#)?;
+    /// let instance = Instance::new(&config, "4f1c2d3e".parse()?, params)?;
+    /// let alarms = AlarmDefinition::for_instance(&instance, &Thresholds::cloud_gov());
+    /// assert_eq!(alarms[3].name(), "csb-aws-ses-4f1c2d3e-ComplaintRate-Critical");
+    /// assert_eq!(alarms[3].alarm_actions(), [
+    ///     "arn:aws-us-gov:sns:us-gov-west-1:111122223333:csb-aws-ses-4f1c2d3e-reputation-notifications",
+    ///     "arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email",
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn for_instance(instance: &Instance, thresholds: &Thresholds) -> [Self; 4] {
+        Self::from_parts(
+            instance.id(),
+            thresholds,
+            instance.reputation_topic_arn(),
+            instance.platform_topic_arns(),
+        )
+    }
+
+    /// The four alarms of the instance with id `instance`, from the topic ARNs alone (for a
+    /// service that has no [`Instance`] at hand), in the order of [`AlarmKind::ALL`].
     ///
     /// ```
     /// use ses_broker::{AlarmDefinition, Arn, InstanceId, Thresholds};
     /// let id: InstanceId = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?;
     /// let topic: Arn = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-reputation-notifications".parse()?;
     /// let platform: Arn = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications".parse()?;
-    /// let alarms = AlarmDefinition::for_instance(&id, &Thresholds::cloud_gov(), &topic, &[platform]);
+    /// let alarms = AlarmDefinition::from_parts(&id, &Thresholds::cloud_gov(), &topic, &[platform]);
     /// let json = serde_json::to_value(&alarms[1]).unwrap();
     /// assert_eq!(json["AlarmName"], "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-BounceRate-Critical");
     /// assert_eq!(json["MetricName"], "Reputation.BounceRate");
@@ -102,7 +131,7 @@ impl AlarmDefinition {
     /// # Ok::<(), ses_broker::ValueError>(())
     /// ```
     #[must_use]
-    pub fn for_instance(
+    pub fn from_parts(
         instance: &InstanceId,
         thresholds: &Thresholds,
         reputation_topic: &Arn,
@@ -157,7 +186,7 @@ impl AlarmDefinition {
     /// `AlarmName`.
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.alarm_name
+        self.alarm_name.as_str()
     }
 
     /// `AlarmDescription` (at most [`Self::MAX_DESCRIPTION_CHARS`] characters).
@@ -272,7 +301,7 @@ mod tests {
     fn descriptions_fit_cloudwatch() {
         let id = InstanceId::parse(&"z".repeat(52)).unwrap();
         let topic = Arn::parse("arn:aws:sns:us-east-1:111122223333:t").unwrap();
-        for alarm in AlarmDefinition::for_instance(&id, &Thresholds::cloud_gov(), &topic, &[]) {
+        for alarm in AlarmDefinition::from_parts(&id, &Thresholds::cloud_gov(), &topic, &[]) {
             assert!(alarm.description().chars().count() <= AlarmDefinition::MAX_DESCRIPTION_CHARS);
             assert!(alarm.description().contains(alarm.dimensions()[0].value()));
             assert_eq!(alarm.alarm_actions(), [topic.as_str()]);

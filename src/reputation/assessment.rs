@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::names::ConfigurationSetName;
+use super::names::configuration_set_of;
 use super::ratio::Ratio;
 use super::thresholds::{AwsStanding, Level, Metric, standing};
-use crate::InstanceId;
+use crate::{ConfigurationSetName, InstanceId};
 
 /// The assessment of one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -133,9 +133,7 @@ impl Assessment {
     pub fn plan(&self, instance: &InstanceId) -> Plan {
         Plan {
             notify: self.notify(),
-            pause: self
-                .pause_sending()
-                .then(|| ConfigurationSetName::for_instance(instance)),
+            pause: self.pause_sending().then(|| configuration_set_of(instance)),
         }
     }
 }

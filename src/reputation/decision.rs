@@ -3,10 +3,10 @@
 use core::fmt;
 
 use super::assessment::NotifyTarget;
-use super::names::{AlarmNames, ConfigurationSetName, RecognisedAlarm, Severity};
+use super::names::{AlarmNames, RecognisedAlarm, Severity};
 use super::notification::{AlarmNotification, AlarmState};
 use crate::values::excerpt;
-use crate::{AccountId, Arn, Region};
+use crate::{AccountId, Arn, ConfigurationSetName, Region};
 
 /// The dimension names a trigger may carry the configuration set under: the one SES
 /// publishes and the one the deployed broker's alarms use.

@@ -32,7 +32,7 @@ mod thresholds;
 pub use alarms::{AlarmDefinition, AlarmDimension};
 pub use assessment::{Assessment, MetricAssessment, NotifyTarget, Plan};
 pub use decision::{AlarmDecision, IgnoreReason};
-pub use names::{AlarmKind, AlarmNames, ConfigurationSetName, RecognisedAlarm, Severity};
+pub use names::{AlarmKind, AlarmNames, RecognisedAlarm, Severity, configuration_set_of};
 pub use notification::{
     AlarmError, AlarmNotification, AlarmState, Dimension, MetricQuery, Trigger, TriggerShape,
     WatchedMetric,

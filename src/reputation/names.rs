@@ -7,74 +7,25 @@
 use core::fmt;
 
 use super::thresholds::Metric;
-use crate::InstanceId;
-use crate::values::{ValueError, ValueKind, describe_char, excerpt, string_value};
+use crate::{AlarmName, ConfigurationSetName, InstanceId, NAME_PREFIX};
 
-/// Prefix of every per-instance AWS name: `csb-aws-ses-<instance_id>` (SPEC 4).
-pub(crate) const BASE_PREFIX: &str = "csb-aws-ses-";
-
-/// Longest SES configuration set name.
-const MAX_CONFIGURATION_SET_LEN: usize = 64;
-
-/// An SES configuration set name: 1 to 64 ASCII letters, digits, `-` or `_`.
-///
-/// An instance's set is `csb-aws-ses-<instance_id>` ([`ConfigurationSetName::for_instance`]);
-/// it is also the base of the instance's topic and alarm names.
+/// The configuration set of an instance: `csb-aws-ses-<instance_id>` (SPEC 4), the same
+/// name [`Instance::configuration_set_name`](crate::Instance::configuration_set_name) gives.
+/// Always valid: an [`InstanceId`] is at most 52 characters of the set name alphabet, so the
+/// whole is at most 64.
 ///
 /// ```
-/// use ses_broker::{ConfigurationSetName, InstanceId};
+/// use ses_broker::{InstanceId, configuration_set_of};
 /// let id: InstanceId = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?;
-/// let set = ConfigurationSetName::for_instance(&id);
-/// assert_eq!(set.as_str(), "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f");
-/// assert!("bad name".parse::<ConfigurationSetName>().is_err());
+/// assert_eq!(
+///     configuration_set_of(&id).as_str(),
+///     "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+/// );
 /// # Ok::<(), ses_broker::ValueError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConfigurationSetName(String);
-
-string_value!(ConfigurationSetName);
-
-impl ConfigurationSetName {
-    /// Parses a configuration set name.
-    ///
-    /// # Errors
-    /// A [`ValueError`] naming the offending character or the length.
-    pub fn parse(input: &str) -> Result<Self, ValueError> {
-        let err = |message: String| ValueError::new(ValueKind::Other, message);
-        if input.is_empty() {
-            return Err(err("configuration set name must not be empty".to_owned()));
-        }
-        if let Some(c) = input
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        {
-            return Err(err(format!(
-                "configuration set name {} contains {}; only letters, digits, '-' and '_' are allowed",
-                excerpt(input),
-                describe_char(c)
-            )));
-        }
-        if input.len() > MAX_CONFIGURATION_SET_LEN {
-            return Err(err(format!(
-                "configuration set name is {} characters long; at most {MAX_CONFIGURATION_SET_LEN} are allowed",
-                input.len()
-            )));
-        }
-        Ok(Self(input.to_owned()))
-    }
-
-    /// The configuration set of an instance: `csb-aws-ses-<instance_id>`. Always valid:
-    /// an [`InstanceId`] is at most 52 characters of the same alphabet.
-    #[must_use]
-    pub fn for_instance(instance: &InstanceId) -> Self {
-        Self(format!("{BASE_PREFIX}{instance}"))
-    }
-
-    /// The name.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+#[must_use]
+pub fn configuration_set_of(instance: &InstanceId) -> ConfigurationSetName {
+    ConfigurationSetName::from_trusted(&format!("{NAME_PREFIX}{instance}"))
 }
 
 /// How serious an alarm is.
@@ -155,8 +106,8 @@ impl AlarmKind {
 /// let names = AlarmNames::for_instance(&id);
 /// let critical = AlarmKind::new(Metric::Bounce, Severity::Critical);
 /// let name = names.name(critical);
-/// assert_eq!(name, "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-BounceRate-Critical");
-/// let back = AlarmNames::recognise(&name).unwrap();
+/// assert_eq!(name.as_str(), "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-BounceRate-Critical");
+/// let back = AlarmNames::recognise(name.as_str()).unwrap();
 /// assert_eq!((back.instance(), back.kind()), (&id, critical));
 /// # Ok::<(), ses_broker::ValueError>(())
 /// ```
@@ -170,19 +121,19 @@ impl AlarmNames {
     #[must_use]
     pub fn for_instance(instance: &InstanceId) -> Self {
         Self {
-            configuration_set: ConfigurationSetName::for_instance(instance),
+            configuration_set: configuration_set_of(instance),
         }
     }
 
-    /// The name of the `kind` alarm.
+    /// The name of the `kind` alarm (at most 87 characters: always a valid [`AlarmName`]).
     #[must_use]
-    pub fn name(&self, kind: AlarmKind) -> String {
-        format!("{}{}", self.configuration_set, kind.suffix())
+    pub fn name(&self, kind: AlarmKind) -> AlarmName {
+        AlarmName::from_trusted(&format!("{}{}", self.configuration_set, kind.suffix()))
     }
 
     /// All four names, in the order of [`AlarmKind::ALL`].
     #[must_use]
-    pub fn all(&self) -> [(AlarmKind, String); 4] {
+    pub fn all(&self) -> [(AlarmKind, AlarmName); 4] {
         AlarmKind::ALL.map(|kind| (kind, self.name(kind)))
     }
 
@@ -197,7 +148,7 @@ impl AlarmNames {
     /// Exact: case matters, and the instance id must itself be valid.
     #[must_use]
     pub fn recognise(name: &str) -> Option<RecognisedAlarm> {
-        let rest = name.strip_prefix(BASE_PREFIX)?;
+        let rest = name.strip_prefix(NAME_PREFIX)?;
         AlarmKind::ALL.into_iter().find_map(|kind| {
             let id = rest.strip_suffix(kind.suffix())?;
             let instance = InstanceId::parse(id).ok()?;
@@ -229,7 +180,7 @@ impl RecognisedAlarm {
     /// The instance's configuration set, `csb-aws-ses-<instance_id>`.
     #[must_use]
     pub fn configuration_set(&self) -> ConfigurationSetName {
-        ConfigurationSetName::for_instance(&self.instance)
+        configuration_set_of(&self.instance)
     }
 }
 
@@ -253,7 +204,8 @@ mod tests {
     fn every_generated_name_is_recognised() {
         let id = InstanceId::parse(&"a".repeat(52)).unwrap();
         for (kind, name) in AlarmNames::for_instance(&id).all() {
-            let back = AlarmNames::recognise(&name).unwrap();
+            assert!(AlarmName::parse(name.as_str()).is_ok());
+            let back = AlarmNames::recognise(name.as_str()).unwrap();
             assert_eq!(back.kind(), kind);
             assert_eq!(back.instance(), &id);
             assert!(ConfigurationSetName::parse(back.configuration_set().as_str()).is_ok());
@@ -275,14 +227,5 @@ mod tests {
         }
         let long = format!("csb-aws-ses-{}-BounceRate-Critical", "a".repeat(53));
         assert!(AlarmNames::recognise(&long).is_none());
-    }
-
-    #[test]
-    fn configuration_set_names_are_checked() {
-        assert!(ConfigurationSetName::parse(&"a".repeat(64)).is_ok());
-        assert!(ConfigurationSetName::parse(&"a".repeat(65)).is_err());
-        assert!(ConfigurationSetName::parse("").is_err());
-        let e = ConfigurationSetName::parse("a b").unwrap_err();
-        assert!(e.to_string().contains("a space"), "{e}");
     }
 }
