@@ -63,6 +63,7 @@ mod outputs;
 mod params;
 mod secret;
 pub mod smtp;
+mod reputation;
 mod values;
 mod vcap;
 
@@ -88,6 +89,14 @@ pub use smtp::{SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
 pub use values::{
     AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
     Region, SourceIp, ValueError, ValueKind, WebhookUrl,
+};
+
+pub use reputation::{
+    AlarmDecision, AlarmDefinition, AlarmDimension, AlarmError, AlarmKind, AlarmNames,
+    AlarmNotification, AlarmState, Assessment, AwsStanding, Counts, Dimension, IgnoreReason, Level,
+    Metric, MetricAssessment, MetricQuery, MetricThresholds, NotifyTarget, Plan, Rates, Ratio,
+    RecognisedAlarm, ReputationError, Severity, Thresholds, Trigger, TriggerShape, WatchedMetric,
+    configuration_set_of,
 };
 
 pub use dns::{

@@ -12,6 +12,7 @@
 mod check;
 mod records;
 mod smtp_password;
+mod reputation;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -37,6 +38,8 @@ commands:
           [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
                                      the DNS records the instance's domain needs
   smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
+  reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
+                                     assess reputation against cloud.gov's thresholds
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Some("catalog") => check::catalog(rest),
         Some("check") => check::check(rest),
         Some("records") => records::run(rest),
+        Some("reputation") => reputation::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
