@@ -496,6 +496,13 @@ impl Instance {
         Some(by_topic(&self.topic_arns, topic))
     }
 
+    /// The names of the instance's four reputation alarms
+    /// (`<base>-BounceRate-Warning`, ...-Critical, `<base>-ComplaintRate-...`).
+    #[must_use]
+    pub fn alarm_names(&self) -> crate::reputation::AlarmNames {
+        crate::reputation::AlarmNames::for_instance(&self.id)
+    }
+
     /// The reputation topic's ARN (the topic always exists).
     #[must_use]
     pub const fn reputation_topic_arn(&self) -> &Arn {
