@@ -61,9 +61,9 @@ mod instance;
 mod names;
 mod outputs;
 mod params;
+mod reputation;
 mod secret;
 pub mod smtp;
-mod reputation;
 mod values;
 mod vcap;
 

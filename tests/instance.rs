@@ -625,7 +625,12 @@ fn credentials_refuse_outputs_of_another_region() {
 #[test]
 fn alarm_names_follow_the_base_name() {
     let i = instance(r#"{"admin_email": "a@agency.gov"}"#);
-    let names: Vec<String> = i.alarm_names().all().iter().map(|(_, name)| name.to_string()).collect();
+    let names: Vec<String> = i
+        .alarm_names()
+        .all()
+        .iter()
+        .map(|(_, name)| name.to_string())
+        .collect();
     let base = format!("csb-aws-ses-{ID}");
     assert_eq!(
         names,

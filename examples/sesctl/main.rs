@@ -11,8 +11,8 @@
 
 mod check;
 mod records;
-mod smtp_password;
 mod reputation;
+mod smtp_password;
 
 use std::io::Read;
 use std::process::ExitCode;
