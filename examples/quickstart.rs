@@ -61,14 +61,14 @@ fn main() -> Result<(), Error> {
         "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?,
         params,
     )?;
-    println!("sending domain          {}", instance.domain());
+    println!("sending domain                 {}", instance.domain());
     println!(
-        "configuration set       {}",
+        "configuration set              {}",
         instance.configuration_set_name()
     );
-    println!("identity ARN            {}", instance.identity_arn());
+    println!("identity ARN                   {}", instance.identity_arn());
     for topic in instance.topics() {
-        println!("topic {topic:<18}{}", instance.topic_name(topic));
+        println!("topic {topic:<25}{}", instance.topic_name(topic));
     }
 
     step("5. SES returned three DKIM tokens; the records the customer must publish");
