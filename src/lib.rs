@@ -49,6 +49,13 @@
 //!   only be made through its parser, so no invalid value exists; `Display` is canonical.
 //! - [`Catalog`]: the OSBAPI v2.17 catalog with draft-04 parameter schemas.
 //! - [`ProvisionParams`], [`BindParams`], [`Update`]: parameters, with [`ParamErrors`].
+//! - [`BrokerConfig`], [`Instance`], [`InstanceOutputs`]: what provisioning derives: the
+//!   sending domain, resource names, ARNs, and the outputs every binding carries.
+//! - [`RequiredRecords`] and the rest of the DNS model: the records a customer publishes,
+//!   their renderings, [`check`] against what DNS answers, and [`RecordDiff`] for updates.
+//! - [`Binding`], [`Credentials`], [`smtp::password`], [`VcapServices`]: what binding
+//!   makes, what the application sees, and how it reads it back.
+//! - [`Thresholds`], [`AlarmDefinition`], [`AlarmNotification`]: reputation protection.
 #![forbid(unsafe_code)]
 
 // The public interface: private modules, each re-exported below (`smtp` is also a public
