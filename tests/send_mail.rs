@@ -426,3 +426,30 @@ fn refuses_plaintext_to_a_remote_server_and_bad_usage() {
     assert_eq!(unbound.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unbound.stderr).contains("VCAP_SERVICES"));
 }
+
+/// The README's command runs the example on `examples/vcap_services.sample.json`: it must be
+/// exactly what the library makes today. `UPDATE_SAMPLE=1 cargo test --test send_mail`
+/// rewrites it after a deliberate change.
+#[test]
+fn the_sample_vcap_services_file_is_current_and_runs() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/vcap_services.sample.json");
+    let expected = serde_json::json!({"aws-ses": [entry("my-ses", &credentials())]});
+    if std::env::var_os("UPDATE_SAMPLE").is_some() {
+        let text = serde_json::to_string_pretty(&expected).unwrap();
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let actual: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        actual, expected,
+        "rerun with UPDATE_SAMPLE=1 after a deliberate change"
+    );
+
+    let output = run(
+        &[("VCAP_SERVICES_FILE_PATH", path.to_str().unwrap())],
+        &["--dry-run", "--to", "you@example.org"],
+        "",
+    );
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("from      no-reply@agency.gov"));
+}
