@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -174,9 +175,24 @@ struct Session {
 fn smtp_server(mechanism: &'static str) -> (u16, JoinHandle<Session>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    // Neither waiting nor reading hangs the test: a client that never comes or goes
+    // silent ends the session after 30 s.
+    listener.set_nonblocking(true).unwrap();
     let handle = thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        serve(stream, mechanism)
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    stream.set_nonblocking(false).unwrap();
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(30)))
+                        .unwrap();
+                    return serve(stream, mechanism);
+                }
+                Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+                Err(_) => return Session::default(),
+            }
+        }
     });
     (port, handle)
 }
@@ -185,18 +201,23 @@ fn serve(stream: TcpStream, mechanism: &str) -> Session {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     let mut session = Session::default();
-    let mut say = |text: &str| writer.write_all(format!("{text}\r\n").as_bytes()).unwrap();
+    // A client that gives up (or speaks TLS to this plain server) closes or sends bytes
+    // that are no text: both end the session (`None`).
+    let mut say = |text: &str| {
+        let _ = writer.write_all(format!("{text}\r\n").as_bytes());
+    };
     let mut read = || {
         let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        line.trim_end_matches(['\r', '\n']).to_owned()
+        match reader.read_line(&mut line) {
+            Ok(n) if n > 0 => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
+            _ => None,
+        }
     };
     let decode = |text: &str| String::from_utf8(STANDARD.decode(text).unwrap()).unwrap();
     let mut authenticated = false;
 
     say("220 localhost ESMTP test server");
-    loop {
-        let line = read();
+    while let Some(line) = read() {
         let upper = line.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
             say("250-localhost");
@@ -207,7 +228,7 @@ fn serve(stream: TcpStream, mechanism: &str) -> Session {
             let initial = line.get("AUTH PLAIN".len()..).unwrap_or("").trim();
             let response = if initial.is_empty() {
                 say("334 ");
-                read()
+                read().unwrap_or_default()
             } else {
                 initial.to_owned()
             };
@@ -225,9 +246,9 @@ fn serve(stream: TcpStream, mechanism: &str) -> Session {
         } else if upper.starts_with("AUTH LOGIN") {
             session.mechanism = "LOGIN".to_owned();
             say(&format!("334 {}", STANDARD.encode("Username:")));
-            session.user = decode(&read());
+            session.user = decode(&read().unwrap_or_default());
             say(&format!("334 {}", STANDARD.encode("Password:")));
-            session.password = decode(&read());
+            session.password = decode(&read().unwrap_or_default());
             authenticated = true;
             say("235 2.7.0 Authentication successful");
         } else if upper.starts_with("MAIL FROM:") {
@@ -242,8 +263,7 @@ fn serve(stream: TcpStream, mechanism: &str) -> Session {
             say("250 2.1.5 Ok");
         } else if upper == "DATA" {
             say("354 End data with <CR><LF>.<CR><LF>");
-            loop {
-                let data_line = read();
+            while let Some(data_line) = read() {
                 if data_line == "." {
                     break;
                 }
@@ -254,12 +274,11 @@ fn serve(stream: TcpStream, mechanism: &str) -> Session {
         } else if upper == "QUIT" {
             say("221 2.0.0 Bye");
             return session;
-        } else if upper.is_empty() {
-            return session;
         } else {
             say("250 Ok");
         }
     }
+    session
 }
 
 /// The address inside `<...>` of a MAIL FROM or RCPT TO argument.
@@ -269,19 +288,28 @@ fn address(argument: &str) -> &str {
     &argument[start..end]
 }
 
-fn send_through(mechanism: &'static str) {
-    let (port, server) = smtp_server(mechanism);
+/// Runs the example against a fresh loopback server advertising `mechanisms`, with TLS
+/// mode `tls` and the extra arguments; returns its output and what the server saw.
+fn send_to_loopback(
+    mechanisms: &'static str,
+    tls: &str,
+    extra: &[&str],
+    stdin: &str,
+) -> (Output, Session) {
+    let (port, server) = smtp_server(mechanisms);
     let vcap = vcap_services();
     let port = port.to_string();
-    let output = run(
-        &[("VCAP_SERVICES", &vcap)],
+    let mut args = vec!["--server", "127.0.0.1", "--port", &port, "--tls", tls];
+    args.extend_from_slice(extra);
+    let output = run(&[("VCAP_SERVICES", &vcap)], &args, stdin);
+    (output, server.join().unwrap())
+}
+
+fn send_through(mechanism: &'static str) {
+    let (output, session) = send_to_loopback(
+        mechanism,
+        "none",
         &[
-            "--server",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--tls",
-            "none",
             "--from-local",
             "alerts",
             "--to",
@@ -294,7 +322,6 @@ fn send_through(mechanism: &'static str) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "stdout {stdout}\nstderr {stderr}");
-    let session = server.join().unwrap();
 
     assert_eq!(session.mechanism, mechanism);
     assert_eq!(session.user, KEY_ID);
@@ -452,4 +479,24 @@ fn the_sample_vcap_services_file_is_current_and_runs() {
     );
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("from      no-reply@agency.gov"));
+}
+
+/// With TLS asked for (the default, STARTTLS, or implicit TLS) and a server that cannot do
+/// it, nothing is authenticated in the clear: the example fails before AUTH.
+#[test]
+fn never_authenticates_in_the_clear_when_tls_was_asked_for() {
+    for tls in ["starttls", "implicit"] {
+        // The server advertises no STARTTLS and speaks no TLS.
+        let (output, session) = send_to_loopback(
+            "PLAIN LOGIN",
+            tls,
+            &["--to", "a@example.org", "--body", "x"],
+            "",
+        );
+        assert_eq!(output.status.code(), Some(1), "{tls}");
+        assert!(
+            session.user.is_empty() && session.password.is_empty(),
+            "{tls}: {session:?}"
+        );
+    }
 }
