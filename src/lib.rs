@@ -46,10 +46,10 @@
 //!
 //! ## Tutorial: from `cf create-service` to a paused configuration set
 //!
-//! Six steps, in the order a broker meets them. Each is a doctest that runs; the lines
-//! that rebuild the previous steps' values are hidden (click "Show hidden lines" or read
-//! the source). `examples/quickstart.rs` runs the same lifecycle in one program, and
-//! the [`rationale`] page says why the numbers and names are what they are.
+//! Six steps follow one instance from provisioning to a paused configuration set. Each is
+//! a doctest that runs; the lines that rebuild the previous steps' values are hidden (read
+//! the source to see them). `examples/quickstart.rs` runs the same lifecycle in one
+//! program, and the [`rationale`] page says why the numbers and names are what they are.
 //!
 //!
 //! ### 1. Provision: parameters and configuration become an instance
@@ -114,11 +114,11 @@
 //! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
 //!
 //! let tokens = [
-//!     "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz",
-//!     "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp",
-//!     "abcdefghijklmnopqrstuvwxyz234567",
+//!     "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?,
+//!     "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
+//!     "abcdefghijklmnopqrstuvwxyz234567".parse()?,
 //! ];
-//! let dkim = DkimSigning::for_region(tokens.map(|t| t.parse()).map(Result::unwrap), instance.region())?;
+//! let dkim = DkimSigning::for_region(tokens, instance.region())?;
 //! let records = instance.required_records(&dkim)?;
 //!
 //! let zone = records.render(RecordFormat::Zone);
@@ -157,8 +157,8 @@
 //! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
 //! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
 //! # let dkim = ses_broker::DkimSigning::for_region(
-//! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz", "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp",
-//! #      "abcdefghijklmnopqrstuvwxyz234567"].map(|t| t.parse()).map(Result::unwrap),
+//! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?, "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
+//! #      "abcdefghijklmnopqrstuvwxyz234567".parse()?],
 //! #     instance.region())?;
 //!
 //! let bind = BindParams::from_json(r#"{"source_ips": ["203.0.113.0/24"]}"#)?;
@@ -203,8 +203,8 @@
 //! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
 //! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
 //! # let dkim = ses_broker::DkimSigning::for_region(
-//! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz", "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp",
-//! #      "abcdefghijklmnopqrstuvwxyz234567"].map(|t| t.parse()).map(Result::unwrap),
+//! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?, "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
+//! #      "abcdefghijklmnopqrstuvwxyz234567".parse()?],
 //! #     instance.region())?;
 //! # use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, SecretAccessKey};
 //! # let plan = Binding::plan(&instance, "0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b".parse()?,
