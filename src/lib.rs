@@ -1,6 +1,8 @@
 //! ses-broker
 #![forbid(unsafe_code)]
 
+pub mod events;
+pub mod sns;
 mod values;
 
 pub use values::{
