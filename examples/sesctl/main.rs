@@ -3,7 +3,11 @@
 //! Every subcommand reads what it needs from its arguments and standard input, prints its
 //! result on standard output, and reports problems on standard error. Exit codes: 0 success,
 //! 1 invalid input (the message says which field and why), 2 a usage error.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool prints")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool prints"
+)]
 
 use std::io::Read;
 use std::process::ExitCode;

@@ -40,7 +40,9 @@ pub enum SnsError {
         reason: String,
     },
     /// The signed `Type` is none of the three SNS message types.
-    #[error("Type: {value} is not Notification, SubscriptionConfirmation or UnsubscribeConfirmation")]
+    #[error(
+        "Type: {value} is not Notification, SubscriptionConfirmation or UnsubscribeConfirmation"
+    )]
     UnknownType {
         /// An escaped excerpt of the value.
         value: String,
@@ -78,7 +80,9 @@ pub enum SnsError {
         reason: String,
     },
     /// The message is older than the caller's maximum age.
-    #[error("Timestamp: the message is {age_seconds} s old; at most {max_age_seconds} s is accepted")]
+    #[error(
+        "Timestamp: the message is {age_seconds} s old; at most {max_age_seconds} s is accepted"
+    )]
     TooOld {
         /// Age of the message at the caller's `now`, in whole seconds.
         age_seconds: i64,

@@ -72,11 +72,12 @@ pub(super) fn verify(
             "has a {bits}-bit key; at least {MIN_KEY_BITS} bits are required"
         )));
     }
-    let signature =
-        Signature::try_from(message.signature()).map_err(|_| SnsError::BadSignature)?;
+    let signature = Signature::try_from(message.signature()).map_err(|_| SnsError::BadSignature)?;
     let signed = message.string_to_sign();
     let outcome = match message.signature_version() {
-        SignatureVersion::V1 => VerifyingKey::<sha1::Sha1>::new(key).verify(signed.as_bytes(), &signature),
+        SignatureVersion::V1 => {
+            VerifyingKey::<sha1::Sha1>::new(key).verify(signed.as_bytes(), &signature)
+        }
         SignatureVersion::V2 => {
             VerifyingKey::<sha2::Sha256>::new(key).verify(signed.as_bytes(), &signature)
         }

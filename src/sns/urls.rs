@@ -53,7 +53,10 @@ pub fn check_subscribe_url(url: &Url) -> Result<Region, SnsError> {
     let region = check_sns_url(url, FIELD)?;
     let mut actions = url.query_pairs().filter(|(k, _)| k == "Action").peekable();
     if actions.peek().is_none() {
-        return Err(untrusted(FIELD, "has no Action=ConfirmSubscription parameter"));
+        return Err(untrusted(
+            FIELD,
+            "has no Action=ConfirmSubscription parameter",
+        ));
     }
     if let Some((_, other)) = actions.find(|(_, v)| v != "ConfirmSubscription") {
         return Err(untrusted(
@@ -183,7 +186,13 @@ mod tests {
             "file:///etc/x.pem",
         ] {
             assert!(
-                matches!(cert(url), Err(SnsError::UntrustedUrl { field: "SigningCertURL", .. })),
+                matches!(
+                    cert(url),
+                    Err(SnsError::UntrustedUrl {
+                        field: "SigningCertURL",
+                        ..
+                    })
+                ),
                 "{url} was accepted"
             );
         }
@@ -203,7 +212,10 @@ mod tests {
             assert!(
                 matches!(
                     check_subscribe_url(&Url::parse(bad).unwrap()),
-                    Err(SnsError::UntrustedUrl { field: "SubscribeURL", .. })
+                    Err(SnsError::UntrustedUrl {
+                        field: "SubscribeURL",
+                        ..
+                    })
                 ),
                 "{bad} was accepted"
             );

@@ -127,15 +127,15 @@ impl Verifier {
     #[cfg(feature = "verify")]
     pub fn verify(&self, message: &Message, certificate: &[u8]) -> Result<(), SnsError> {
         self.check(message)?;
-        super::signature::verify(
-            message,
-            certificate,
-            self.freshness.map(|(now, _)| now),
-        )
+        super::signature::verify(message, certificate, self.freshness.map(|(now, _)| now))
     }
 }
 
-fn check_age(sent_at: OffsetDateTime, now: OffsetDateTime, max_age: Duration) -> Result<(), SnsError> {
+fn check_age(
+    sent_at: OffsetDateTime,
+    now: OffsetDateTime,
+    max_age: Duration,
+) -> Result<(), SnsError> {
     let age = now - sent_at;
     if age > max_age {
         return Err(SnsError::TooOld {
