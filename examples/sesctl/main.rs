@@ -9,6 +9,8 @@
     reason = "a command-line tool prints"
 )]
 
+mod sns;
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -26,6 +28,8 @@ type Outcome = Result<(), Failure>;
 const USAGE: &str = "usage: sesctl <command> [arguments]
 
 commands:
+  sns verify --cert CERT.pem --topic TOPIC_ARN [--type HEADER] [--max-age SECONDS] < MESSAGE.json
+      print the type of an SNS message if it is authentic for that topic (needs --features verify)
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(())
         }
+        Some("sns") => sns::run(args.get(1..).unwrap_or_default()),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };
