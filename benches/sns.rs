@@ -1,1 +1,39 @@
-fn main() {}
+//! SNS message parsing plus the string-to-sign, beside the baseline every caller pays
+//! anyway: `serde_json::from_str::<serde_json::Value>` of the same body. Also the SES event
+//! parser beside the same baseline on its own document.
+#![allow(clippy::unwrap_used, reason = "a bench fails by panicking")]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ses_broker::events::Event;
+use ses_broker::sns::Message;
+
+const NOTIFICATION: &str = include_str!("../tests/data/sns/notification-alarm-v1.json");
+const BOUNCE: &str = include_str!("../tests/data/events/bounce-event.json");
+
+fn sns(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sns_notification");
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(NOTIFICATION)).unwrap());
+    });
+    group.bench_function("parse_and_string_to_sign", |b| {
+        b.iter(|| {
+            let message = Message::from_json(black_box(NOTIFICATION)).unwrap();
+            message.string_to_sign()
+        });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("ses_bounce_event");
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(BOUNCE)).unwrap());
+    });
+    group.bench_function("event_from_json", |b| {
+        b.iter(|| Event::from_json(black_box(BOUNCE)).unwrap());
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sns);
+criterion_main!(benches);

@@ -31,6 +31,19 @@
 //! assert!(Verifier::new("arn:aws:sns:us-east-1:111122223333:other").check(&message).is_err());
 //! # Ok::<(), ses_broker::sns::SnsError>(())
 //! ```
+//!
+//! # Differences from the deployed cloud.gov helper
+//! - SignatureVersion 2 (SHA256withRSA, which AWS recommends) is accepted beside 1; the
+//!   helper accepts only 1.
+//! - The type comes from the signed `Type`, and the `x-amz-sns-message-type` header must
+//!   agree with it; the helper dispatches on the unsigned header alone.
+//! - `SigningCertURL` must be `https` and end in `.pem`, and its host must be an SNS host in
+//!   the topic's own region; the helper compares the host only, and fetched over plain HTTP
+//!   in its tests.
+//! - The topic is compared exactly (topic names are case-sensitive); the helper ignores case.
+//! - An optional maximum age on `Timestamp`; the helper has none.
+//! - `SigningCertURL`/`SigningCertUrl` are both accepted on purpose; the helper accepted the
+//!   Lambda spelling only because Go matches JSON keys without regard to case.
 
 mod error;
 #[cfg(feature = "verify")]
