@@ -33,6 +33,26 @@ fn sns(c: &mut Criterion) {
         b.iter(|| Event::from_json(black_box(BOUNCE)).unwrap());
     });
     group.finish();
+
+    // With `--features verify`: the whole check, RSA included, beside parsing alone.
+    #[cfg(feature = "verify")]
+    {
+        let cert = include_bytes!("../tests/data/sns/cert.pem");
+        let topic = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications";
+        let verifier = ses_broker::sns::Verifier::new(topic);
+        let mut group = c.benchmark_group("sns_verify");
+        for name in ["notification-alarm-v1", "notification-bounce-v2"] {
+            let path = format!("{}/tests/data/sns/{name}.json", env!("CARGO_MANIFEST_DIR"));
+            let body = std::fs::read_to_string(path).unwrap();
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let message = Message::from_json(black_box(&body)).unwrap();
+                    verifier.verify(&message, cert).unwrap();
+                });
+            });
+        }
+        group.finish();
+    }
 }
 
 criterion_group!(benches, sns);

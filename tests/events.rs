@@ -294,3 +294,10 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Event>();
+    check::<EventError>();
+}

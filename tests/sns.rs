@@ -676,3 +676,11 @@ mod verify {
         }
     }
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Message>();
+    check::<Verifier>();
+    check::<SnsError>();
+}
