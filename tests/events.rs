@@ -7,7 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::PathBuf;
+mod common;
 
 use proptest::prelude::*;
 use ses_broker::events::{
@@ -16,10 +16,7 @@ use ses_broker::events::{
 };
 
 fn data(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", "events", name]
-        .iter()
-        .collect();
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::data_file("events", name)
 }
 
 fn event(name: &str) -> Event {

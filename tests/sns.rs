@@ -10,7 +10,7 @@
 )]
 
 use core::time::Duration;
-use std::path::PathBuf;
+mod common;
 
 use proptest::prelude::*;
 use ses_broker::sns::{
@@ -32,10 +32,7 @@ const AUTHENTIC: [&str; 6] = [
 ];
 
 fn data(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", "sns", name]
-        .iter()
-        .collect();
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::data_file("sns", name)
 }
 
 fn message(name: &str) -> Message {

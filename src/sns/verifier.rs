@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::urls::untrusted;
 use super::{Message, SnsError, check_cert_url, check_subscribe_url};
-use crate::values::excerpt;
+use crate::values::{Region, excerpt};
 
 /// How far in the future a `Timestamp` may lie before the message is refused: room for
 /// clock drift between SNS and the caller, nothing more.
@@ -77,27 +77,13 @@ impl Verifier {
                 actual: message.topic_arn().to_owned(),
             });
         }
-        let region = check_cert_url(message.signing_cert_url())?;
-        if &region != message.topic_region() {
-            return Err(untrusted(
-                "SigningCertURL",
-                format!(
-                    "host names region {region} but the topic is in {}",
-                    message.topic_region()
-                ),
-            ));
-        }
+        in_topic_region(
+            "SigningCertURL",
+            &check_cert_url(message.signing_cert_url())?,
+            message,
+        )?;
         if let Some(url) = message.subscribe_url() {
-            let region = check_subscribe_url(url)?;
-            if &region != message.topic_region() {
-                return Err(untrusted(
-                    "SubscribeURL",
-                    format!(
-                        "host names region {region} but the topic is in {}",
-                        message.topic_region()
-                    ),
-                ));
-            }
+            in_topic_region("SubscribeURL", &check_subscribe_url(url)?, message)?;
             if let Some((_, topic)) = url.query_pairs().find(|(k, _)| k == "TopicArn")
                 && topic != message.topic_arn()
             {
@@ -128,6 +114,26 @@ impl Verifier {
     pub fn verify(&self, message: &Message, certificate: &[u8]) -> Result<(), SnsError> {
         self.check(message)?;
         super::signature::verify(message, certificate, self.freshness.map(|(now, _)| now))
+    }
+}
+
+/// SNS hands out URLs on the topic's own regional endpoint; another region means someone
+/// else wrote the URL.
+fn in_topic_region(
+    field: &'static str,
+    region: &Region,
+    message: &Message,
+) -> Result<(), SnsError> {
+    if region == message.topic_region() {
+        Ok(())
+    } else {
+        Err(untrusted(
+            field,
+            format!(
+                "host names region {region} but the topic is in {}",
+                message.topic_region()
+            ),
+        ))
     }
 }
 
