@@ -9,6 +9,8 @@
     reason = "a command-line tool prints"
 )]
 
+mod check;
+mod records;
 mod sns;
 
 use std::io::Read;
@@ -23,23 +25,34 @@ enum Failure {
     Usage(String),
 }
 
-type Outcome = Result<(), Failure>;
-
 const USAGE: &str = "usage: sesctl <command> [arguments]
 
 commands:
+  catalog                            print the OSBAPI catalog JSON
+  check provision < PARAMS.json      validate provision parameters; print them normalised
+  check bind < PARAMS.json           validate bind parameters; print them normalised
+  check update PREVIOUS.json < NEW.json
+                                     merge an update over stored provision parameters
+  records --instance-id ID --default-zone ZONE --region REGION --dkim-tokens T1,T2,T3
+          [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
+                                     the DNS records the instance's domain needs
   sns verify --cert CERT.pem --topic TOPIC_ARN [--type HEADER] [--max-age SECONDS] < MESSAGE.json
-      print the type of an SNS message if it is authentic for that topic (needs --features verify)
+                                     print the message type if the SNS message is authentic
+                                     for that topic (built with --features verify)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
+        Some("catalog") => check::catalog(rest),
+        Some("check") => check::check(rest),
+        Some("records") => records::run(rest),
+        Some("sns") => sns::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
         }
-        Some("sns") => sns::run(args.get(1..).unwrap_or_default()),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };
@@ -59,7 +72,6 @@ fn main() -> ExitCode {
 }
 
 /// Reads all of standard input as UTF-8.
-#[allow(dead_code, reason = "used by the subcommands that read stdin")]
 fn read_stdin() -> Result<String, Failure> {
     let mut text = String::new();
     std::io::stdin()

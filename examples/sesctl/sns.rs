@@ -56,7 +56,7 @@ fn parse_args(args: &[String]) -> Result<Request, Failure> {
     })
 }
 
-pub(crate) fn run(args: &[String]) -> crate::Outcome {
+pub(crate) fn run(args: &[String]) -> Result<(), Failure> {
     let request = parse_args(args)?;
     verify(&request)
 }

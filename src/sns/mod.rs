@@ -60,7 +60,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use url::Url;
 
-use crate::values::{Region, excerpt, json_problem};
+use crate::names::TopicName;
+use crate::values::{Arn, Region, excerpt, json_problem};
 
 /// Largest body accepted. SNS payloads are at most 256 KiB; JSON escaping of the inner
 /// message (up to six bytes per character for control characters) and the envelope fields
@@ -479,13 +480,9 @@ impl Message {
     }
 }
 
-/// Longest SNS topic name (AWS limit).
-const MAX_TOPIC_NAME: usize = 256;
-
-/// Checks `arn:<partition>:sns:<region>:<account>:<topic>` and returns the region. The
-/// partition must be the region's; the account is twelve digits; the name is letters,
-/// digits, `-` and `_` (plus `.fifo` for FIFO topics). A checked ARN holds no character that
-/// needs escaping, so it may be shown whole in messages.
+/// Checks that `arn` is an SNS topic ARN ([`Arn`] rules, service `sns`, a region and an
+/// account, a [`TopicName`] resource, `.fifo` allowed) and returns its region. A checked ARN
+/// holds no character that needs escaping, so it may be shown whole in messages.
 fn topic_region(arn: &str) -> Result<Region, SnsError> {
     let shape = || {
         invalid(
@@ -496,36 +493,13 @@ fn topic_region(arn: &str) -> Result<Region, SnsError> {
             ),
         )
     };
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("sns"), Some(region), Some(account), Some(name)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(shape());
-    };
-    let region_text = region;
-    let region = Region::parse(region_text).map_err(|_| shape())?;
-    // The parser lowercases; an ARN as SNS writes it is lowercase already.
-    if region.as_str() != region_text || region.partition().as_str() != partition {
+    let parsed = Arn::parse(arn).map_err(|e| invalid("TopicArn", e.to_string()))?;
+    let name = parsed.resource();
+    if parsed.service() != "sns" || parsed.account().is_empty() {
         return Err(shape());
     }
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(shape());
-    }
-    let base = name.strip_suffix(".fifo").unwrap_or(name);
-    if base.is_empty()
-        || name.len() > MAX_TOPIC_NAME
-        || !base
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(shape());
-    }
-    Ok(region)
+    TopicName::parse(name.strip_suffix(".fifo").unwrap_or(name)).map_err(|_| shape())?;
+    Region::parse(parsed.region()).map_err(|_| shape())
 }
 
 #[cfg(test)]

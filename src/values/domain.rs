@@ -71,6 +71,9 @@ impl DomainName {
     /// A [`ValueError`] naming the first problem found (see the type's documentation for
     /// the rules).
     pub fn parse(input: &str) -> Result<Self, ValueError> {
+        if let Some(name) = fast_ascii(input) {
+            return Ok(Self(name));
+        }
         if input.is_empty() {
             return Err(err("must not be empty"));
         }
@@ -133,6 +136,11 @@ impl DomainName {
                 .is_some_and(|head| head.ends_with('.'))
     }
 
+    /// Wraps a name the caller has proven valid and canonical.
+    pub(crate) const fn from_canonical(name: String) -> Self {
+        Self(name)
+    }
+
     /// `label.self`, validated as a whole (the result must still fit 253 characters).
     ///
     /// # Errors
@@ -140,6 +148,44 @@ impl DomainName {
     pub fn child(&self, label: &str) -> Result<Self, ValueError> {
         Self::parse(&format!("{label}.{}", self.0))
     }
+}
+
+/// One pass over a plain ASCII name (without its trailing dot) that is valid as it stands,
+/// the common case: `true` when every rule holds. `false` at the first doubt, so that the
+/// careful path can name the problem or handle an internationalised or `xn--` name.
+pub(crate) fn is_plain_valid(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_DOMAIN_LEN {
+        return false;
+    }
+    let (mut labels, mut label_len, mut all_digits, mut prev) = (1usize, 0usize, true, b'.');
+    for &b in bytes {
+        if b == b'.' {
+            if label_len == 0 || prev == b'-' {
+                return false;
+            }
+            labels += 1;
+            label_len = 0;
+            all_digits = true;
+        } else {
+            let hyphen = b == b'-';
+            if !(b.is_ascii_alphanumeric() || hyphen)
+                || (hyphen && (label_len == 0 || (label_len == 3 && prev == b'-')))
+                || label_len == MAX_LABEL_LEN
+            {
+                return false;
+            }
+            label_len += 1;
+            all_digits &= b.is_ascii_digit();
+        }
+        prev = b;
+    }
+    label_len > 0 && prev != b'-' && labels >= 2 && !all_digits
+}
+
+fn fast_ascii(input: &str) -> Option<String> {
+    let name = input.strip_suffix('.').unwrap_or(input);
+    is_plain_valid(name).then(|| name.to_ascii_lowercase())
 }
 
 /// Checks an ASCII (already mapped) name without its trailing dot.
@@ -326,6 +372,52 @@ mod tests {
         // One script is fine, and Japanese may mix Han and kana.
         assert_eq!(ok("пример.испытание"), "xn--e1afmkfd.xn--80akhbyknj4f");
         assert!(DomainName::parse("日本語の例.jp").is_ok());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_careful_path() {
+        for name in [
+            "agency.gov",
+            "A.B",
+            "a-b.c-d",
+            "ab--c.gov",
+            "xn--bcher-kva.example",
+            "a..b",
+            "-a.gov",
+            "a-.gov",
+            "1.2",
+            "1.a2",
+            "a.gov.",
+            "a.gov..",
+            ".a.gov",
+            "a",
+            "a.b-",
+            "a.-b",
+            "abc-.d",
+            "ab-c.gov",
+            "a--b.gov",
+            "abc--d.gov",
+        ] {
+            if let Some(fast) = fast_ascii(name) {
+                let careful = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+                assert!(check_ascii_name(&careful).is_ok(), "{name}");
+                assert_eq!(fast, careful, "{name}");
+            }
+        }
+        assert_eq!(fast_ascii("Agency.GOV."), Some("agency.gov".to_owned()));
+        assert_eq!(fast_ascii("ab--c.gov"), None);
+        assert_eq!(fast_ascii("a--b.gov").as_deref(), Some("a--b.gov"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_never_accepts_what_the_careful_path_refuses(name in "[a-zA-Z0-9.-]{0,80}") {
+            if let Some(fast) = fast_ascii(&name) {
+                let careful = name.strip_suffix('.').unwrap_or(&name).to_ascii_lowercase();
+                proptest::prop_assert!(check_ascii_name(&careful).is_ok(), "{}", name);
+                proptest::prop_assert_eq!(fast, careful);
+            }
+        }
     }
 
     #[test]

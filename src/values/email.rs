@@ -1,5 +1,6 @@
 //! Email addresses: a strict, practical mailbox that is safe in DMARC, zone files and HCL.
 
+use super::domain::is_plain_valid;
 use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 
 /// Longest local part (RFC 5321 §4.5.3.1.1).
@@ -52,8 +53,10 @@ impl EmailAddress {
             return Err(err("is not an email address: nothing before the '@'"));
         }
         if let Some(c) = local
-            .chars()
-            .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+')))
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+')))
+            .and_then(|at| local.get(at..))
+            .and_then(|rest| rest.chars().next())
         {
             let why = if c == '@' {
                 "has more than one '@'".to_owned()
@@ -82,9 +85,19 @@ impl EmailAddress {
         if domain.ends_with('.') {
             return Err(err("has a trailing dot after the domain"));
         }
-        let domain = DomainName::parse(domain)
-            .map_err(|e| err(format!("has an invalid domain: {}", e.message())))?;
-        let address = format!("{local}@{domain}");
+        let mut address = String::with_capacity(local.len() + 1 + domain.len());
+        address.push_str(local);
+        address.push('@');
+        if is_plain_valid(domain) {
+            address.push_str(domain);
+            if let Some(tail) = address.get_mut(local.len() + 1..) {
+                tail.make_ascii_lowercase();
+            }
+        } else {
+            let domain = DomainName::parse(domain)
+                .map_err(|e| err(format!("has an invalid domain: {}", e.message())))?;
+            address.push_str(domain.as_str());
+        }
         if address.len() > MAX_ADDRESS_LEN {
             return Err(err(format!(
                 "is {} characters long; an address has at most {MAX_ADDRESS_LEN}",

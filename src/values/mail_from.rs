@@ -1,5 +1,6 @@
 //! The custom MAIL FROM subdomain.
 
+use super::domain::MAX_DOMAIN_LEN;
 use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// The label(s) put in front of the sending domain to make its custom MAIL FROM domain
@@ -91,14 +92,28 @@ impl MailFromSubdomain {
     /// A [`ValueError`] when the full name breaks a domain rule (most often, it is longer
     /// than 253 characters).
     pub fn under(&self, domain: &DomainName) -> Result<DomainName, ValueError> {
-        domain.child(&self.0).map_err(|e| {
-            err(format!(
-                "makes the MAIL FROM domain {}.{} invalid: {}",
-                self.0,
-                domain,
-                e.message()
-            ))
-        })
+        self.fits_under(domain)?;
+        let mut name = String::with_capacity(self.0.len() + 1 + domain.as_str().len());
+        name.push_str(&self.0);
+        name.push('.');
+        name.push_str(domain.as_str());
+        // Both parts are valid and canonical, and the labels of each obey every rule on
+        // their own, so the only way the joined name can break a rule is its length.
+        Ok(DomainName::from_canonical(name))
+    }
+
+    /// Whether the MAIL FROM domain under `domain` would be a valid name, without making it.
+    ///
+    /// # Errors
+    /// A [`ValueError`] when the full name would be longer than 253 characters.
+    pub fn fits_under(&self, domain: &DomainName) -> Result<(), ValueError> {
+        let len = self.0.len() + 1 + domain.as_str().len();
+        if len > MAX_DOMAIN_LEN {
+            return Err(err(format!(
+                "makes the MAIL FROM domain {len} characters long; a domain name has at most {MAX_DOMAIN_LEN}"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -117,6 +132,19 @@ mod tests {
             "", "mail.", ".mail", "a..b", "_mail", "-mail", "mail-", "m ail", "ab--c", "m;x",
         ] {
             assert!(MailFromSubdomain::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn under_agrees_with_parsing_the_joined_name() {
+        let domain = DomainName::parse("agency.gov").unwrap();
+        for sub in ["mail", "a.b-c.d1", "9"] {
+            let sub = MailFromSubdomain::parse(sub).unwrap();
+            let joined = sub.under(&domain).unwrap();
+            assert_eq!(
+                joined,
+                DomainName::parse(&format!("{sub}.{domain}")).unwrap()
+            );
         }
     }
 

@@ -5,6 +5,7 @@
 //! invalid value never exists. `Display` gives the canonical form, and parsing that form
 //! again gives back an equal value.
 
+mod arn;
 mod domain;
 mod email;
 mod ids;
@@ -13,6 +14,7 @@ mod region;
 mod source_ip;
 mod webhook;
 
+pub use arn::{AccountId, Arn};
 pub use domain::DomainName;
 pub use email::EmailAddress;
 pub use ids::{BindingId, InstanceId};

@@ -60,6 +60,26 @@ impl Partition {
     }
 }
 
+impl Partition {
+    /// Every partition, in declaration order.
+    pub const ALL: [Self; 8] = [
+        Self::Aws,
+        Self::AwsUsGov,
+        Self::AwsCn,
+        Self::AwsIso,
+        Self::AwsIsoB,
+        Self::AwsIsoE,
+        Self::AwsIsoF,
+        Self::AwsEusc,
+    ];
+
+    /// The partition named `name` (`aws-us-gov`), if it is a known one.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
 impl core::fmt::Display for Partition {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.as_str())

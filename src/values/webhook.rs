@@ -110,10 +110,10 @@ impl WebhookUrl {
 fn check_host_name(name: &str) -> Result<(), ValueError> {
     let domain = DomainName::parse(name).map_err(|e| err(format!("has an invalid host: {e}")))?;
     let host = domain.as_str();
-    if let Some(suffix) = PRIVATE_SUFFIXES
-        .iter()
-        .find(|s| host == **s || host.ends_with(&format!(".{s}")))
-    {
+    if let Some(suffix) = PRIVATE_SUFFIXES.iter().find(|s| {
+        host.strip_suffix(**s)
+            .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+    }) {
         return Err(err(format!(
             "host {} is under .{suffix}, which does not resolve publicly",
             excerpt(host)

@@ -1,0 +1,20 @@
+//! Provision parameters: never panic; an accepted document re-parses from its normalised form
+//! to the same value, and applying it again as an update changes nothing.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ses_broker::ProvisionParams;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(params) = ProvisionParams::from_json(text) else {
+        return;
+    };
+    let normal = serde_json::to_string(&params).expect("parameters serialise");
+    let again = ProvisionParams::from_json(&normal).expect("the normalised form is accepted");
+    assert_eq!(again, params, "normalised form of {text:?} differs");
+    let update = params.update(text).expect("the same document is a valid update");
+    assert!(update.changed().is_empty(), "re-applying {text:?} changed {:?}", update.changed());
+});

@@ -1,0 +1,293 @@
+//! What binding an application to an instance makes: an IAM user with a send-only policy,
+//! subscriptions to the feedback topics, and warnings for what cannot take effect.
+
+use serde::Serialize;
+
+use crate::instance::{Instance, NAME_PREFIX, Topic};
+use crate::names::{IamPath, IamUserName};
+use crate::params::BindParams;
+use crate::values::{Arn, BindingId, EmailAddress, WebhookUrl};
+
+/// The IAM path of every binding's user.
+pub const IAM_PATH: &str = "/cf/";
+
+/// IAM's limit on the inline policies of one user, in characters (whitespace not counted).
+pub const MAX_INLINE_POLICY_CHARS: usize = 2048;
+
+/// The IAM policy document attached inline to a binding's user: `ses:SendEmail` and
+/// `ses:SendRawEmail` on the instance's identity and configuration set, from the binding's
+/// `source_ips` only when it set them (`aws:SourceIp`; the deployed broker accepts the
+/// parameter and ignores it).
+///
+/// `aws:SourceIp` is the address AWS sees the request come from: an application behind a
+/// NAT gateway sends from the NAT's public address, and requests through a VPC endpoint
+/// carry no `aws:SourceIp` at all (a condition on it then denies them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Policy {
+    version: &'static str,
+    statement: [Statement; 1],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Statement {
+    sid: &'static str,
+    effect: &'static str,
+    action: [&'static str; 2],
+    resource: [String; 2],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Condition {
+    #[serde(rename = "IpAddress")]
+    ip_address: SourceIpCondition,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct SourceIpCondition {
+    #[serde(rename = "aws:SourceIp")]
+    source_ip: Vec<String>,
+}
+
+impl Policy {
+    fn new(instance: &Instance, params: &BindParams) -> Self {
+        let condition = (!params.source_ips().is_empty()).then(|| Condition {
+            ip_address: SourceIpCondition {
+                source_ip: params
+                    .source_ips()
+                    .iter()
+                    .map(|ip| ip.as_str().to_owned())
+                    .collect(),
+            },
+        });
+        Self {
+            version: "2012-10-17",
+            statement: [Statement {
+                sid: "SendFromThisInstanceOnly",
+                effect: "Allow",
+                action: ["ses:SendEmail", "ses:SendRawEmail"],
+                resource: [
+                    instance.identity_arn().to_string(),
+                    instance.configuration_set_arn().to_string(),
+                ],
+                condition,
+            }],
+        }
+    }
+
+    /// The policy as compact JSON, as IAM's `PutUserPolicy` takes it.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The policy as a JSON value.
+    #[must_use]
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// How SNS delivers to a subscriber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Protocol {
+    /// Email to `notification_email` (the recipient confirms by following a link).
+    Email,
+    /// HTTPS POSTs to `notification_webhook` (the endpoint confirms the subscription).
+    Https,
+}
+
+/// One subscription the broker must create (SNS `Subscribe`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subscription {
+    topic: Topic,
+    topic_arn: Arn,
+    protocol: Protocol,
+    endpoint: String,
+}
+
+impl Serialize for Topic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.suffix())
+    }
+}
+
+impl Subscription {
+    /// Which of the instance's topics.
+    #[must_use]
+    pub const fn topic(&self) -> Topic {
+        self.topic
+    }
+
+    /// The topic's ARN.
+    #[must_use]
+    pub const fn topic_arn(&self) -> &Arn {
+        &self.topic_arn
+    }
+
+    /// The delivery protocol.
+    #[must_use]
+    pub const fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// The address or URL notified.
+    #[must_use]
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+/// Something in the bind parameters that was accepted but cannot take effect.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BindWarning {
+    /// `notification_email` or `notification_webhook` was given, but the instance has no
+    /// feedback topics to subscribe it to. (The deployed broker ignores it silently.)
+    #[error(
+        "{field}: the instance was created without enable_feedback_notifications, so there are no feedback topics to subscribe to; run cf update-service with -c '{{\"enable_feedback_notifications\": true}}' and bind again"
+    )]
+    FeedbackOff {
+        /// The bind parameter that has no effect.
+        field: &'static str,
+    },
+}
+
+/// A binding: the IAM user the broker creates for an application (or service key), its
+/// policy, and the feedback subscriptions to make.
+///
+/// ```
+/// use ses_broker::{BindParams, Binding, BrokerConfig, Instance, ProvisionParams};
+/// let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "123456789012", "default_zone": "appmail.cloud.gov"}"#)?;
+/// let params = ProvisionParams::from_json(r#"{"admin_email": "admin@agency.gov"}"#)?;
+/// let instance = Instance::new(&config, "i-1".parse()?, params)?;
+/// let bind = BindParams::from_json(r#"{"notification_email": "ops@agency.gov", "source_ips": ["203.0.113.0/24"]}"#)?;
+/// let binding = Binding::plan(&instance, "b-1".parse()?, bind);
+/// assert_eq!(binding.iam_user_name().as_str(), "csb-aws-ses-b-1");
+/// assert!(binding.policy().to_json().contains("aws:SourceIp"));
+/// assert_eq!(binding.warnings().len(), 1); // feedback is off: nothing to subscribe to
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindingPlan {
+    id: BindingId,
+    params: BindParams,
+    iam_user_name: IamUserName,
+    iam_path: IamPath,
+    policy: Policy,
+    subscriptions: Vec<Subscription>,
+    warnings: Vec<BindWarning>,
+}
+
+/// Builds what a binding needs before IAM has issued its access key.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Binding;
+
+impl Binding {
+    /// The IAM user, policy and subscriptions for binding `id` to `instance`: everything the
+    /// broker must create before it has the user's access key.
+    #[must_use]
+    pub fn plan(instance: &Instance, id: BindingId, params: BindParams) -> BindingPlan {
+        BindingPlan::new(instance, id, params)
+    }
+}
+
+impl BindingPlan {
+    fn new(instance: &Instance, id: BindingId, params: BindParams) -> Self {
+        // A binding id has at most 52 characters of [A-Za-z0-9_-], so the name always fits
+        // IAM's 64; the fallback keeps this total without a panic path.
+        let iam_user_name = IamUserName::parse(&format!("{NAME_PREFIX}{id}"))
+            .unwrap_or_else(|_| IamUserName::from_trusted(NAME_PREFIX.trim_end_matches('-')));
+        let iam_path = IamPath::from_trusted(IAM_PATH);
+        let policy = Policy::new(instance, &params);
+        let feedback_on = instance.params().enable_feedback_notifications();
+        let mut warnings = Vec::new();
+        let mut subscriptions = Vec::new();
+        let endpoints: [(&'static str, Protocol, Option<String>); 2] = [
+            (
+                "notification_email",
+                Protocol::Email,
+                params.notification_email().map(EmailAddress::to_string),
+            ),
+            (
+                "notification_webhook",
+                Protocol::Https,
+                params.notification_webhook().map(WebhookUrl::to_string),
+            ),
+        ];
+        for (field, protocol, endpoint) in endpoints {
+            let Some(endpoint) = endpoint else { continue };
+            if !feedback_on {
+                warnings.push(BindWarning::FeedbackOff { field });
+                continue;
+            }
+            for topic in Topic::FEEDBACK {
+                if let Some(topic_arn) = instance.topic_arn(topic) {
+                    subscriptions.push(Subscription {
+                        topic,
+                        topic_arn: topic_arn.clone(),
+                        protocol,
+                        endpoint: endpoint.clone(),
+                    });
+                }
+            }
+        }
+        Self {
+            id,
+            params,
+            iam_user_name,
+            iam_path,
+            policy,
+            subscriptions,
+            warnings,
+        }
+    }
+
+    /// The OSBAPI binding id.
+    #[must_use]
+    pub const fn id(&self) -> &BindingId {
+        &self.id
+    }
+
+    /// The bind parameters.
+    #[must_use]
+    pub const fn params(&self) -> &BindParams {
+        &self.params
+    }
+
+    /// The IAM user to create, `csb-aws-ses-<binding_id>`.
+    #[must_use]
+    pub const fn iam_user_name(&self) -> &IamUserName {
+        &self.iam_user_name
+    }
+
+    /// The IAM path of the user, `/cf/`.
+    #[must_use]
+    pub const fn iam_path(&self) -> &IamPath {
+        &self.iam_path
+    }
+
+    /// The inline policy to attach to the user.
+    #[must_use]
+    pub const fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The feedback subscriptions to create (none when feedback is off).
+    #[must_use]
+    pub fn subscriptions(&self) -> &[Subscription] {
+        &self.subscriptions
+    }
+
+    /// What was accepted but cannot take effect; show these to the user.
+    #[must_use]
+    pub fn warnings(&self) -> &[BindWarning] {
+        &self.warnings
+    }
+}

@@ -1,0 +1,280 @@
+//! Deriving the records of SPEC 5 and the records a broker publishes for a generated domain.
+
+use serde::ser::{SerializeMap, SerializeStruct};
+
+use crate::values::{DomainName, Region};
+
+use super::dkim::host;
+use super::{
+    DkimSigning, DmarcRecipients, DmarcRecord, DnsError, MxData, OwnerName, RecordData, RecordSet,
+    SpfRecord, Ttl, TxtData,
+};
+
+/// Which of the required records a record set is; the key names are those of the deployed
+/// broker's `required_records` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordKey {
+    /// `dmarc_verification_record`: TXT at `_dmarc.D`.
+    Dmarc,
+    /// `spf_verification_record`: TXT at the MAIL FROM domain, or D.
+    Spf,
+    /// `dkim_record_0`.
+    Dkim0,
+    /// `dkim_record_1`.
+    Dkim1,
+    /// `dkim_record_2`.
+    Dkim2,
+    /// `mx_verification_record`: MX at the MAIL FROM domain.
+    MailFromMx,
+}
+
+impl RecordKey {
+    /// The key as it appears in the JSON and HCL renderings.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Dmarc => "dmarc_verification_record",
+            Self::Spf => "spf_verification_record",
+            Self::Dkim0 => "dkim_record_0",
+            Self::Dkim1 => "dkim_record_1",
+            Self::Dkim2 => "dkim_record_2",
+            Self::MailFromMx => "mx_verification_record",
+        }
+    }
+}
+
+impl core::fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The records a customer publishes for an SES sending domain (SPEC 5).
+///
+/// Serialises (serde) to the JSON object keyed like the deployed broker's output, each
+/// value `{"name", "type", "ttl", "records"}` with names lacking the trailing dot, the TTL a
+/// number and TXT values whole and unquoted; `mx_verification_record` is absent without a
+/// MAIL FROM domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiredRecords {
+    domain: DomainName,
+    mail_from: Option<DomainName>,
+    dmarc: RecordSet,
+    spf: RecordSet,
+    dkim: [RecordSet; 3],
+    mail_from_mx: Option<RecordSet>,
+}
+
+/// Derives the records of SPEC 5 for `domain`.
+///
+/// - DMARC: TXT at `_dmarc.<domain>`, [`DmarcRecord::for_broker`].
+/// - SPF: TXT `v=spf1 include:amazonses.com -all` at `mail_from` when given, else `domain`.
+/// - DKIM: CNAME `<token>._domainkey.<domain>` to `<token>.<signing zone>`, one per token.
+/// - MX `10 feedback-smtp.<region>.amazonses.com` at `mail_from`, only when given.
+///
+/// All with TTL 600.
+///
+/// ```
+/// use ses_broker::{DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, required_records};
+/// let domain: DomainName = "agency.gov".parse()?;
+/// let mail_from: DomainName = "mail.agency.gov".parse()?;
+/// let region: Region = "us-gov-west-1".parse()?;
+/// let admin: EmailAddress = "admin@agency.gov".parse()?;
+/// let tokens = ["aaaa".parse()?, "bbbb".parse()?, "cccc".parse()?];
+/// let dkim = DkimSigning::for_region(tokens, &region)?;
+/// let records = required_records(&domain, Some(&mail_from), &region, &DmarcRecipients::new(&admin), &dkim)?;
+/// assert_eq!(records.iter().count(), 6);
+/// assert_eq!(records.spf().name().as_str(), "mail.agency.gov");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`DnsError::MailFromNotSubdomain`] when `mail_from` is not strictly below `domain`;
+/// [`DnsError::Name`] when a derived name would break DNS length limits (a `domain` of
+/// more than about 170 characters leaves no room for `<token>._domainkey.`).
+pub fn required_records(
+    domain: &DomainName,
+    mail_from: Option<&DomainName>,
+    region: &Region,
+    recipients: &DmarcRecipients<'_>,
+    dkim: &DkimSigning,
+) -> Result<RequiredRecords, DnsError> {
+    if let Some(mf) = mail_from
+        && (mf == domain || !mf.is_within(domain))
+    {
+        return Err(DnsError::MailFromNotSubdomain {
+            mail_from: mf.to_string(),
+            domain: domain.to_string(),
+        });
+    }
+    let txt = |name: OwnerName, value: String| -> Result<RecordSet, DnsError> {
+        RecordSet::new(
+            name,
+            Ttl::RECORDS,
+            RecordData::Txt(vec![TxtData::new(value)?]),
+        )
+    };
+    let dmarc = txt(
+        OwnerName::prefixed("_dmarc", domain)?,
+        DmarcRecord::for_broker(recipients).to_string(),
+    )?;
+    let spf = txt(
+        OwnerName::from(mail_from.unwrap_or(domain)),
+        SpfRecord::amazonses().to_string(),
+    )?;
+    let [t0, t1, t2] = dkim.tokens();
+    let cname = |token: &super::DkimToken| -> Result<RecordSet, DnsError> {
+        let name = OwnerName::prefixed(&format!("{token}._domainkey"), domain)?;
+        let target = host(&format!("{token}.{}", dkim.signing_zone()))?;
+        RecordSet::new(name, Ttl::RECORDS, RecordData::Cname(target))
+    };
+    let mail_from_mx = match mail_from {
+        Some(mf) => Some(RecordSet::new(
+            OwnerName::from(mf),
+            Ttl::RECORDS,
+            RecordData::Mx(vec![MxData {
+                preference: 10,
+                exchange: host(&format!("feedback-smtp.{region}.amazonses.com"))?,
+            }]),
+        )?),
+        None => None,
+    };
+    Ok(RequiredRecords {
+        domain: domain.clone(),
+        mail_from: mail_from.cloned(),
+        dmarc,
+        spf,
+        dkim: [cname(t0)?, cname(t1)?, cname(t2)?],
+        mail_from_mx,
+    })
+}
+
+impl RequiredRecords {
+    /// The sending domain.
+    #[must_use]
+    pub const fn domain(&self) -> &DomainName {
+        &self.domain
+    }
+
+    /// The custom MAIL FROM domain, when set.
+    #[must_use]
+    pub const fn mail_from(&self) -> Option<&DomainName> {
+        self.mail_from.as_ref()
+    }
+
+    /// The DMARC TXT record set.
+    #[must_use]
+    pub const fn dmarc(&self) -> &RecordSet {
+        &self.dmarc
+    }
+
+    /// The SPF TXT record set.
+    #[must_use]
+    pub const fn spf(&self) -> &RecordSet {
+        &self.spf
+    }
+
+    /// The three DKIM CNAME record sets.
+    #[must_use]
+    pub const fn dkim(&self) -> &[RecordSet; 3] {
+        &self.dkim
+    }
+
+    /// The MAIL FROM MX record set, when a MAIL FROM domain is set.
+    #[must_use]
+    pub const fn mail_from_mx(&self) -> Option<&RecordSet> {
+        self.mail_from_mx.as_ref()
+    }
+
+    /// Every record set with its key: DMARC, SPF, DKIM 0-2, then MX when present.
+    pub fn iter(&self) -> impl Iterator<Item = (RecordKey, &RecordSet)> {
+        let [d0, d1, d2] = &self.dkim;
+        [
+            (RecordKey::Dmarc, &self.dmarc),
+            (RecordKey::Spf, &self.spf),
+            (RecordKey::Dkim0, d0),
+            (RecordKey::Dkim1, d1),
+            (RecordKey::Dkim2, d2),
+        ]
+        .into_iter()
+        .chain(
+            self.mail_from_mx
+                .as_ref()
+                .map(|mx| (RecordKey::MailFromMx, mx)),
+        )
+    }
+
+    /// The record sets alone, in [`Self::iter`] order.
+    pub fn record_sets(&self) -> impl Iterator<Item = &RecordSet> {
+        self.iter().map(|(_, set)| set)
+    }
+}
+
+/// One record set in the JSON rendering.
+struct JsonRecord<'a>(&'a RecordSet);
+
+impl serde::Serialize for JsonRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Record", 4)?;
+        st.serialize_field("name", self.0.name().as_str())?;
+        st.serialize_field("type", &self.0.record_type())?;
+        st.serialize_field("ttl", &self.0.ttl())?;
+        st.serialize_field("records", &self.0.data().plain_values())?;
+        st.end()
+    }
+}
+
+impl serde::Serialize for RequiredRecords {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for (key, set) in self.iter() {
+            map.serialize_entry(key.as_str(), &JsonRecord(set))?;
+        }
+        map.end()
+    }
+}
+
+/// What a broker publishes itself for a domain it generated (`ses-<hash>.<zone>`): the NS
+/// delegation in the parent zone (TTL 30) and, in the generated domain's own zone, the
+/// same records a customer would publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerManagedRecords {
+    delegation: RecordSet,
+    records: RequiredRecords,
+}
+
+impl BrokerManagedRecords {
+    /// Adds the delegation of `records.domain()` to `name_servers` (the hosted zone's NS
+    /// set) to the records.
+    ///
+    /// Deviation: the deployed broker names its NS record after the instance id rather
+    /// than the generated domain (`verification.tf`), which delegates a name nobody uses;
+    /// here the delegation is at the generated domain itself.
+    ///
+    /// # Errors
+    /// [`DnsError::EmptyRecordSet`] when `name_servers` is empty.
+    pub fn new(records: RequiredRecords, name_servers: &[DomainName]) -> Result<Self, DnsError> {
+        let delegation = RecordSet::new(
+            OwnerName::from(records.domain()),
+            Ttl::DELEGATION,
+            RecordData::Ns(name_servers.to_vec()),
+        )?;
+        Ok(Self {
+            delegation,
+            records,
+        })
+    }
+
+    /// The NS record set to create in the parent zone.
+    #[must_use]
+    pub const fn delegation(&self) -> &RecordSet {
+        &self.delegation
+    }
+
+    /// The records to create in the generated domain's zone.
+    #[must_use]
+    pub const fn records(&self) -> &RequiredRecords {
+        &self.records
+    }
+}
