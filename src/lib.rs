@@ -49,6 +49,9 @@
 //!   only be made through its parser, so no invalid value exists; `Display` is canonical.
 //! - [`Catalog`]: the OSBAPI v2.17 catalog with draft-04 parameter schemas.
 //! - [`ProvisionParams`], [`BindParams`], [`Update`]: parameters, with [`ParamErrors`].
+//! - [`sns`]: SNS messages an HTTPS endpoint receives: parsing, string-to-sign, certificate
+//!   and subscribe URL rules, topic and age checks; signatures with the `verify` feature.
+//! - [`events`]: SES sending events (bounce, complaint, delivery, ...) in both formats.
 #![forbid(unsafe_code)]
 
 // The public interface: private modules, each re-exported below.
