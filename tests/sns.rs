@@ -681,3 +681,18 @@ fn public_types_are_send_and_sync() {
     check::<Verifier>();
     check::<SnsError>();
 }
+
+#[test]
+fn subscribe_url_for_another_topic_is_refused() {
+    let body = data("subscription-confirmation-v1.json").replacen(
+        "TopicArn=arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications",
+        "TopicArn=arn:aws-us-gov:sns:us-gov-west-1:111122223333:other-topic",
+        1,
+    );
+    let m = Message::from_json(&body).unwrap();
+    let err = fresh_verifier(&m).check(&m).unwrap_err();
+    assert!(
+        err.to_string().starts_with("SubscribeURL: confirms topic"),
+        "{err}"
+    );
+}
