@@ -3,9 +3,13 @@
 
 use serde::Serialize;
 
+use crate::credentials::{Credentials, CredentialsError};
 use crate::instance::{Instance, NAME_PREFIX, Topic};
 use crate::names::{IamPath, IamUserName};
+use crate::outputs::InstanceOutputs;
 use crate::params::BindParams;
+use crate::secret::{AccessKey, SmtpPassword};
+use crate::smtp::{self, SmtpEndpoint, SmtpError};
 use crate::values::{Arn, BindingId, EmailAddress, WebhookUrl};
 
 /// The IAM path of every binding's user.
@@ -184,10 +188,47 @@ pub struct BindingPlan {
     warnings: Vec<BindWarning>,
 }
 
-/// Builds what a binding needs before IAM has issued its access key.
-#[derive(Debug)]
+/// Why a binding cannot be completed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub struct Binding;
+pub enum BindError {
+    /// The instance's region has no SES SMTP endpoint this crate knows.
+    #[error("region: {0}")]
+    Smtp(#[from] SmtpError),
+    /// The merged credentials contradict each other (instance outputs of another instance).
+    #[error("credentials: {0}")]
+    Credentials(#[from] CredentialsError),
+}
+
+/// A completed binding: the [`BindingPlan`] plus the access key IAM issued for its user,
+/// the SMTP password derived from it and the SMTP endpoint of the instance's region.
+///
+/// ```
+/// use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, BrokerConfig, DkimSigning, Instance, ProvisionParams, SecretAccessKey};
+/// let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "123456789012", "default_zone": "appmail.cloud.gov"}"#)?;
+/// let instance = Instance::new(&config, "i-1".parse()?, ProvisionParams::from_json(r#"{"admin_email": "admin@agency.gov"}"#)?)?;
+/// let tokens = ["abcdefghijklmnopqrstuvwxyz234567", "bcdefghijklmnopqrstuvwxyz2345678", "cdefghijklmnopqrstuvwxyz23456789"];
+/// let dkim = DkimSigning::for_region(tokens.map(|t| t.parse()).map(Result::unwrap), instance.region())?;
+/// let outputs = instance.outputs(&dkim)?; // stored by the broker after provisioning
+///
+/// let key = AccessKey::new(
+///     AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE")?,
+///     SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?,
+/// )?;
+/// let binding = Binding::new(&instance, "b-1".parse()?, BindParams::default(), key)?;
+/// let credentials = binding.credentials(&outputs)?;
+/// assert_eq!(credentials.smtp_user().as_str(), "AKIAIOSFODNN7EXAMPLE");
+/// assert_eq!(credentials.smtp_server().as_str(), "email-smtp-fips.us-gov-west-1.amazonaws.com");
+/// assert_eq!(serde_json::to_value(&credentials)?["smtp_password"], "[redacted]");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    plan: BindingPlan,
+    access_key: AccessKey,
+    smtp: SmtpEndpoint,
+    smtp_password: SmtpPassword,
+}
 
 impl Binding {
     /// The IAM user, policy and subscriptions for binding `id` to `instance`: everything the
@@ -196,14 +237,94 @@ impl Binding {
     pub fn plan(instance: &Instance, id: BindingId, params: BindParams) -> BindingPlan {
         BindingPlan::new(instance, id, params)
     }
+
+    /// The binding, once IAM has issued `access_key` for its user.
+    ///
+    /// # Errors
+    /// [`BindError::Smtp`] when the instance's region has no known SES SMTP endpoint.
+    pub fn new(
+        instance: &Instance,
+        id: BindingId,
+        params: BindParams,
+        access_key: AccessKey,
+    ) -> Result<Self, BindError> {
+        Self::plan(instance, id, params).with_access_key(instance, access_key)
+    }
+
+    /// What was planned before the key existed.
+    #[must_use]
+    pub const fn plan_details(&self) -> &BindingPlan {
+        &self.plan
+    }
+
+    /// The SMTP endpoint of the instance's region.
+    #[must_use]
+    pub const fn smtp_endpoint(&self) -> &SmtpEndpoint {
+        &self.smtp
+    }
+
+    /// The binding's credentials as the application sees them: the stored instance
+    /// outputs with this binding's outputs layered on top (SPEC 7; the binding wins a
+    /// clash, though the two sets share no key).
+    ///
+    /// # Errors
+    /// [`BindError::Credentials`] when `outputs` belong to an instance in another region
+    /// or account (they must be the outputs of the instance this binding was made for).
+    pub fn credentials(&self, outputs: &InstanceOutputs) -> Result<Credentials, BindError> {
+        let subscribed = |protocol: Protocol| {
+            self.plan
+                .subscriptions
+                .iter()
+                .any(|s| s.protocol == protocol)
+        };
+        let credentials = Credentials {
+            region: outputs.region.clone(),
+            identity_domain: outputs.identity_domain.clone(),
+            mail_from_domain: outputs.mail_from_domain.clone(),
+            identity_arn: outputs.identity_arn.clone(),
+            configuration_set_arn: outputs.configuration_set_arn.clone(),
+            reputation_topic_arn: outputs.reputation_topic_arn.clone(),
+            bounce_topic_arn: outputs.bounce_topic_arn.clone(),
+            complaint_topic_arn: outputs.complaint_topic_arn.clone(),
+            delivery_topic_arn: outputs.delivery_topic_arn.clone(),
+            required_records: outputs.required_records.clone(),
+            instructions: outputs.instructions.clone(),
+            smtp_server: self.smtp.host().clone(),
+            smtp_port: self.smtp.submission_port(),
+            smtp_tls_port: self.smtp.implicit_tls_port(),
+            access_key: self.access_key.clone(),
+            smtp_password: self.smtp_password.clone(),
+            // Present only when actually subscribed, as the deployed broker's outputs.
+            notification_email: self
+                .plan
+                .params
+                .notification_email()
+                .filter(|_| subscribed(Protocol::Email))
+                .cloned(),
+            notification_webhook: self
+                .plan
+                .params
+                .notification_webhook()
+                .filter(|_| subscribed(Protocol::Https))
+                .cloned(),
+        };
+        if credentials.region != self.smtp.region().clone() {
+            return Err(BindError::Credentials(CredentialsError::Inconsistent {
+                key: "region",
+                message: "the instance outputs are of another region than the binding".to_owned(),
+            }));
+        }
+        credentials.check()?;
+        Ok(credentials)
+    }
 }
 
 impl BindingPlan {
     fn new(instance: &Instance, id: BindingId, params: BindParams) -> Self {
-        // A binding id has at most 52 characters of [A-Za-z0-9_-], so the name always fits
-        // IAM's 64; the fallback keeps this total without a panic path.
-        let iam_user_name = IamUserName::parse(&format!("{NAME_PREFIX}{id}"))
-            .unwrap_or_else(|_| IamUserName::from_trusted(NAME_PREFIX.trim_end_matches('-')));
+        // A binding id has at most 52 characters of [A-Za-z0-9_-], so `csb-aws-ses-<id>`
+        // always fits IAM's 64 characters and alphabet; the property test
+        // `every_derived_name_satisfies_its_aws_limits` parses every such name to prove it.
+        let iam_user_name = IamUserName::from_trusted(&format!("{NAME_PREFIX}{id}"));
         let iam_path = IamPath::from_trusted(IAM_PATH);
         let policy = Policy::new(instance, &params);
         let feedback_on = instance.params().enable_feedback_notifications();
@@ -247,6 +368,25 @@ impl BindingPlan {
             subscriptions,
             warnings,
         }
+    }
+
+    /// Completes the binding with the access key IAM issued for [`Self::iam_user_name`].
+    ///
+    /// # Errors
+    /// [`BindError::Smtp`] when the instance's region has no known SES SMTP endpoint.
+    pub fn with_access_key(
+        self,
+        instance: &Instance,
+        access_key: AccessKey,
+    ) -> Result<Binding, BindError> {
+        let smtp = SmtpEndpoint::for_region(instance.region())?;
+        let smtp_password = smtp::password(access_key.secret(), instance.region());
+        Ok(Binding {
+            plan: self,
+            access_key,
+            smtp,
+            smtp_password,
+        })
     }
 
     /// The OSBAPI binding id.

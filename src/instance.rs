@@ -263,7 +263,7 @@ impl Topic {
 
 impl fmt::Display for Topic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.suffix())
+        f.pad(self.suffix())
     }
 }
 
@@ -494,6 +494,13 @@ impl Instance {
             return None;
         }
         Some(by_topic(&self.topic_arns, topic))
+    }
+
+    /// The names of the instance's four reputation alarms
+    /// (`<base>-BounceRate-Warning`, ...-Critical, `<base>-ComplaintRate-...`).
+    #[must_use]
+    pub fn alarm_names(&self) -> crate::reputation::AlarmNames {
+        crate::reputation::AlarmNames::for_instance(&self.id)
     }
 
     /// The reputation topic's ARN (the topic always exists).

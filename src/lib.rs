@@ -49,29 +49,43 @@
 //!   only be made through its parser, so no invalid value exists; `Display` is canonical.
 //! - [`Catalog`]: the OSBAPI v2.17 catalog with draft-04 parameter schemas.
 //! - [`ProvisionParams`], [`BindParams`], [`Update`]: parameters, with [`ParamErrors`].
+//! - [`BrokerConfig`], [`Instance`], [`InstanceOutputs`]: what provisioning derives: the
+//!   sending domain, resource names, ARNs, and the outputs every binding carries.
+//! - [`RequiredRecords`] and the rest of the DNS model: the records a customer publishes,
+//!   their renderings, [`check`] against what DNS answers, and [`RecordDiff`] for updates.
+//! - [`Binding`], [`Credentials`], [`smtp::password`], [`VcapServices`]: what binding
+//!   makes, what the application sees, and how it reads it back.
+//! - [`Thresholds`], [`AlarmDefinition`], [`AlarmNotification`]: reputation protection.
 //! - [`sns`]: SNS messages an HTTPS endpoint receives: parsing, string-to-sign, certificate
 //!   and subscribe URL rules, topic and age checks; signatures with the `verify` feature.
 //! - [`events`]: SES sending events (bounce, complaint, delivery, ...) in both formats.
 #![forbid(unsafe_code)]
 
-// The public interface: private modules, each re-exported below.
+// The public interface: private modules, each re-exported below (`smtp` is also a public
+// path, for `smtp::password`).
 mod binding;
 mod catalog;
+mod credentials;
 mod dns;
 mod instance;
 mod names;
 mod outputs;
 mod params;
+mod reputation;
+mod secret;
+pub mod smtp;
 // Named concepts with several types each: public modules (`sns::Message`, `events::Event`).
 pub mod events;
 pub mod sns;
 mod values;
+mod vcap;
 
 pub use binding::{
-    BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy, Protocol,
-    Subscription,
+    BindError, BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy,
+    Protocol, Subscription,
 };
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
+pub use credentials::{Credentials, CredentialsError, WithSecrets};
 pub use instance::{
     BrokerConfig, ConfigError, Instance, InstanceError, MAX_DEFAULT_ZONE_LEN, NAME_PREFIX, Topic,
     generated_domain,
@@ -83,9 +97,19 @@ pub use params::{
     MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
     ProvisionParamsBuilder, ROOT_PATH, Update,
 };
+pub use secret::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
+pub use smtp::{SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
 pub use values::{
     AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
     Region, SourceIp, ValueError, ValueKind, WebhookUrl,
+};
+
+pub use reputation::{
+    AlarmDecision, AlarmDefinition, AlarmDimension, AlarmError, AlarmKind, AlarmNames,
+    AlarmNotification, AlarmState, Assessment, AwsStanding, Counts, Dimension, IgnoreReason, Level,
+    Metric, MetricAssessment, MetricQuery, MetricThresholds, NotifyTarget, Plan, Rates, Ratio,
+    RecognisedAlarm, ReputationError, Severity, Thresholds, Trigger, TriggerShape, WatchedMetric,
+    configuration_set_of,
 };
 
 pub use dns::{
@@ -97,3 +121,4 @@ pub use dns::{
     SpfMerge, SpfRecord, SpfTerm, SpfTermKind, Ttl, TxtData, check, default_signing_zone,
     required_records, route53_change_batch, zone_file_fragment,
 };
+pub use vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};

@@ -492,3 +492,153 @@ fn an_update_says_which_outputs_and_records_change() {
         Err(ses_broker::UpdateError::Params(_))
     ));
 }
+
+fn access_key() -> ses_broker::AccessKey {
+    ses_broker::AccessKey::new(
+        ses_broker::AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE").unwrap(),
+        ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn credentials_carry_every_deployed_key_then_the_extras() {
+    let i = instance(r#"{"admin_email": "a@agency.gov"}"#);
+    let binding = Binding::new(
+        &i,
+        "b-1".parse().unwrap(),
+        BindParams::default(),
+        access_key(),
+    )
+    .unwrap();
+    let creds = binding.credentials(&i.outputs(&dkim()).unwrap()).unwrap();
+    let payload = creds.to_json_with_secrets();
+    let mut got = keys(&payload);
+    got.sort_unstable();
+    let mut want = vec![
+        // The deployed broker's keys for a generated domain with feedback off
+        // (osbapi-csb.md §3, realistic example).
+        "region",
+        "domain",
+        "identity_arn",
+        "domain_arn",
+        "configuration_set_arn",
+        "reputation_topic_arn",
+        "bounce_topic_arn",
+        "complaint_topic_arn",
+        "delivery_topic_arn",
+        "smtp_server",
+        "smtp_user",
+        "smtp_password",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        // Ours, besides.
+        "identity_domain",
+        "smtp_port",
+        "smtp_tls_port",
+    ];
+    want.sort_unstable();
+    assert_eq!(got, want);
+    assert_eq!(
+        payload["smtp_server"],
+        "email-smtp-fips.us-gov-west-1.amazonaws.com"
+    );
+    assert_eq!(payload["smtp_user"], payload["aws_access_key_id"]);
+    assert_eq!(
+        payload["smtp_password"],
+        ses_broker::smtp::password(access_key().secret(), i.region()).expose_secret()
+    );
+    assert_eq!(payload["bounce_topic_arn"], "");
+    assert_eq!(payload["smtp_port"], 587);
+    assert_eq!(payload["smtp_tls_port"], 465);
+    // Plain serialisation never shows a secret.
+    let redacted = serde_json::to_string(&creds).unwrap();
+    assert!(!redacted.contains("wJalrXUtnFEMI"));
+    assert!(!redacted.contains(creds.smtp_password().expose_secret()));
+    // What an app reads back from VCAP_SERVICES equals what the broker delivered.
+    assert_eq!(
+        ses_broker::Credentials::from_value(&payload).unwrap(),
+        creds
+    );
+}
+
+#[test]
+fn credentials_name_subscribed_endpoints_only() {
+    let bind = BindParams::from_json(r#"{"notification_email": "ops@agency.gov", "notification_webhook": "https://hooks.agency.gov/ses"}"#).unwrap();
+    let off = instance(r#"{"admin_email": "a@agency.gov"}"#);
+    let b = Binding::new(&off, "b".parse().unwrap(), bind.clone(), access_key()).unwrap();
+    let payload = b
+        .credentials(&off.outputs(&dkim()).unwrap())
+        .unwrap()
+        .to_json_with_secrets();
+    assert!(
+        payload.get("notification_email").is_none()
+            && payload.get("notification_webhook").is_none()
+    );
+    let on = instance(
+        r#"{"admin_email": "a@agency.gov", "domain": "agency.gov", "enable_feedback_notifications": true, "mail_from_subdomain": "mail"}"#,
+    );
+    let b = Binding::new(&on, "b".parse().unwrap(), bind, access_key()).unwrap();
+    let payload = b
+        .credentials(&on.outputs(&dkim()).unwrap())
+        .unwrap()
+        .to_json_with_secrets();
+    assert_eq!(payload["notification_email"], "ops@agency.gov");
+    assert_eq!(
+        payload["notification_webhook"],
+        "https://hooks.agency.gov/ses"
+    );
+    assert_eq!(payload["domain"], "mail.agency.gov");
+    assert_eq!(payload["identity_domain"], "agency.gov");
+    assert_eq!(payload["mail_from_domain"], "mail.agency.gov");
+    assert!(payload["required_records"].is_string());
+    assert!(payload["instructions"].is_string());
+}
+
+#[test]
+fn credentials_refuse_outputs_of_another_region() {
+    let i = instance(r#"{"admin_email": "a@agency.gov"}"#);
+    let east = BrokerConfig::from_json(r#"{"region": "us-east-1", "account_id": "123456789012", "default_zone": "mail.example.com"}"#).unwrap();
+    let other = Instance::new(
+        &east,
+        ID.parse().unwrap(),
+        ProvisionParams::from_json(r#"{"admin_email": "a@agency.gov"}"#).unwrap(),
+    )
+    .unwrap();
+    let tokens = [
+        "abcdefghijklmnopqrstuvwxyz234567",
+        "bcdefghijklmnopqrstuvwxyz2345678",
+        "cdefghijklmnopqrstuvwxyz23456789",
+    ]
+    .map(|t| t.parse().unwrap());
+    let east_dkim = ses_broker::DkimSigning::for_region(tokens, other.region()).unwrap();
+    let b = Binding::new(
+        &i,
+        "b".parse().unwrap(),
+        BindParams::default(),
+        access_key(),
+    )
+    .unwrap();
+    assert!(b.credentials(&other.outputs(&east_dkim).unwrap()).is_err());
+}
+
+#[test]
+fn alarm_names_follow_the_base_name() {
+    let i = instance(r#"{"admin_email": "a@agency.gov"}"#);
+    let names: Vec<String> = i
+        .alarm_names()
+        .all()
+        .iter()
+        .map(|(_, name)| name.to_string())
+        .collect();
+    let base = format!("csb-aws-ses-{ID}");
+    assert_eq!(
+        names,
+        [
+            format!("{base}-BounceRate-Warning"),
+            format!("{base}-BounceRate-Critical"),
+            format!("{base}-ComplaintRate-Warning"),
+            format!("{base}-ComplaintRate-Critical"),
+        ]
+    );
+}

@@ -11,6 +11,8 @@
 
 mod check;
 mod records;
+mod reputation;
+mod smtp_password;
 mod sns;
 
 use std::io::Read;
@@ -36,6 +38,9 @@ commands:
   records --instance-id ID --default-zone ZONE --region REGION --dkim-tokens T1,T2,T3
           [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
                                      the DNS records the instance's domain needs
+  smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
+  reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
+                                     assess reputation against cloud.gov's thresholds
   sns verify --cert CERT.pem --topic TOPIC_ARN [--type HEADER] [--max-age SECONDS] < MESSAGE.json
                                      print the message type if the SNS message is authentic
                                      for that topic (built with --features verify)
@@ -48,11 +53,13 @@ fn main() -> ExitCode {
         Some("catalog") => check::catalog(rest),
         Some("check") => check::check(rest),
         Some("records") => records::run(rest),
+        Some("reputation") => reputation::run(rest),
         Some("sns") => sns::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
         }
+        Some("smtp-password") => smtp_password::run(rest),
         Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
         None => Err(Failure::Usage("no command given".to_owned())),
     };

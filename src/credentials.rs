@@ -1,0 +1,974 @@
+//! The binding credentials an application receives (SPEC §7): the broker's instance
+//! outputs merged with the binding's, key for key as the deployed cloud.gov broker
+//! delivers them, plus a few clearly named extra keys.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::secret::REDACTED;
+use crate::smtp::{SmtpPort, TlsMode};
+use crate::values::{Arn, DomainName, EmailAddress, Region, ValueError, WebhookUrl};
+use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
+
+/// The credential keys, spelled once.
+mod key {
+    pub(super) const REGION: &str = "region";
+    pub(super) const DOMAIN: &str = "domain";
+    pub(super) const IDENTITY_ARN: &str = "identity_arn";
+    pub(super) const DOMAIN_ARN: &str = "domain_arn";
+    pub(super) const CONFIGURATION_SET_ARN: &str = "configuration_set_arn";
+    pub(super) const REPUTATION_TOPIC_ARN: &str = "reputation_topic_arn";
+    pub(super) const BOUNCE_TOPIC_ARN: &str = "bounce_topic_arn";
+    pub(super) const COMPLAINT_TOPIC_ARN: &str = "complaint_topic_arn";
+    pub(super) const DELIVERY_TOPIC_ARN: &str = "delivery_topic_arn";
+    pub(super) const REQUIRED_RECORDS: &str = "required_records";
+    pub(super) const INSTRUCTIONS: &str = "instructions";
+    pub(super) const SMTP_SERVER: &str = "smtp_server";
+    pub(super) const SMTP_USER: &str = "smtp_user";
+    pub(super) const SMTP_PASSWORD: &str = "smtp_password";
+    pub(super) const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
+    pub(super) const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+    pub(super) const NOTIFICATION_EMAIL: &str = "notification_email";
+    pub(super) const NOTIFICATION_WEBHOOK: &str = "notification_webhook";
+    // Extra keys, not in the deployed broker's payload.
+    pub(super) const IDENTITY_DOMAIN: &str = "identity_domain";
+    pub(super) const MAIL_FROM_DOMAIN: &str = "mail_from_domain";
+    pub(super) const SMTP_PORT: &str = "smtp_port";
+    pub(super) const SMTP_TLS_PORT: &str = "smtp_tls_port";
+}
+
+/// The credentials of one binding: what an application finds under `credentials` in
+/// `VCAP_SERVICES` (or in a service key).
+///
+/// # The payload
+/// Every key the deployed cloud.gov broker delivers, with the same name and value:
+///
+/// | key | value |
+/// |---|---|
+/// | `region` | the SES region, e.g. `us-gov-west-1` |
+/// | `domain` | the MAIL FROM domain when one is set, else the identity domain (the deployed broker's quirk, kept) |
+/// | `identity_arn`, `domain_arn` | the SES identity's ARN, twice (`domain_arn` is the deprecated twin) |
+/// | `configuration_set_arn`, `reputation_topic_arn` | ARNs |
+/// | `bounce_topic_arn`, `complaint_topic_arn`, `delivery_topic_arn` | ARNs, or `""` when feedback notifications are off |
+/// | `required_records`, `instructions` | strings; absent for a generated domain |
+/// | `smtp_server` | the SMTP host |
+/// | `smtp_user`, `aws_access_key_id` | the access key id, twice |
+/// | `smtp_password`, `aws_secret_access_key` | secrets |
+/// | `notification_email`, `notification_webhook` | absent when not subscribed |
+///
+/// and these extra keys: `identity_domain` (the domain to send from, no more regex on
+/// `domain_arn`), `mail_from_domain` (absent when none), `smtp_port` (587, STARTTLS) and
+/// `smtp_tls_port` (465, implicit TLS).
+///
+/// Twins are stored once (`domain_arn` is `identity_arn`, `smtp_user` is
+/// `aws_access_key_id`, `domain` follows from the identity and MAIL FROM domains), so they
+/// can never disagree.
+///
+/// # Secrets
+/// `Debug` and [`Serialize`] redact the secret key and the SMTP password (`"[redacted]"`),
+/// so logging or dumping credentials cannot leak them. The payload for the OSBAPI bind
+/// response, which must carry them, is [`Credentials::with_secrets`] or
+/// [`Credentials::to_json_with_secrets`].
+///
+/// # Reading
+/// [`Credentials::from_json`], [`Credentials::from_value`] and [`serde::Deserialize`]
+/// read both the deployed broker's payload (the extra keys absent: `identity_domain`
+/// comes from `identity_arn`, `mail_from_domain` from a `domain` that differs from it,
+/// the ports default) and this crate's. Values are checked strictly and against each
+/// other; keys this crate does not know are ignored, so that a broker adding an output
+/// does not break its readers. The SMTP password is not re-derived on reading (see
+/// [`Credentials::smtp_password_matches`]).
+///
+/// ```
+/// use ses_broker::Credentials;
+/// let json = r#"{
+///   "region": "us-gov-west-1",
+///   "domain": "ses-ce93a4007031377b.appmail.cloud.gov",
+///   "identity_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/ses-ce93a4007031377b.appmail.cloud.gov",
+///   "domain_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/ses-ce93a4007031377b.appmail.cloud.gov",
+///   "configuration_set_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:configuration-set/csb-aws-ses-1",
+///   "reputation_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-reputation-notifications",
+///   "bounce_topic_arn": "", "complaint_topic_arn": "", "delivery_topic_arn": "",
+///   "smtp_server": "email-smtp-fips.us-gov-west-1.amazonaws.com",
+///   "smtp_user": "AKIAIOSFODNN7EXAMPLE",
+///   "smtp_password": "BHW/eHvx1MM9YwW4wrJG6MGVQmLDCAM99G9YiSdGEIAw",
+///   "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+///   "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+/// }"#;
+/// let creds = Credentials::from_json(json)?;
+/// assert_eq!(creds.identity_domain().as_str(), "ses-ce93a4007031377b.appmail.cloud.gov");
+/// assert_eq!(creds.smtp_port().number(), 587);
+/// assert!(creds.smtp_password_matches());
+/// // Plain serialization redacts; the bind response opts in.
+/// let redacted = serde_json::to_value(&creds)?;
+/// assert_eq!(redacted["smtp_password"], "[redacted]");
+/// let full = creds.to_json_with_secrets();
+/// assert_eq!(full["aws_secret_access_key"], "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The SES region.
+    pub(crate) region: Region,
+    /// The verified SES identity (the domain to send from).
+    pub(crate) identity_domain: DomainName,
+    /// The custom MAIL FROM domain, a subdomain of the identity domain.
+    pub(crate) mail_from_domain: Option<DomainName>,
+    /// `arn:P:ses:R:A:identity/<identity_domain>`.
+    pub(crate) identity_arn: Arn,
+    /// `arn:P:ses:R:A:configuration-set/<name>`.
+    pub(crate) configuration_set_arn: Arn,
+    /// The SNS topic of reputation alarms.
+    pub(crate) reputation_topic_arn: Arn,
+    /// Feedback topics: all three set, or none (feedback notifications off).
+    pub(crate) bounce_topic_arn: Option<Arn>,
+    /// See `bounce_topic_arn`.
+    pub(crate) complaint_topic_arn: Option<Arn>,
+    /// See `bounce_topic_arn`.
+    pub(crate) delivery_topic_arn: Option<Arn>,
+    /// The DNS records text; with `instructions`, only for a customer domain.
+    pub(crate) required_records: Option<String>,
+    /// What to do with `required_records`.
+    pub(crate) instructions: Option<String>,
+    /// The SMTP host.
+    pub(crate) smtp_server: DomainName,
+    /// A STARTTLS port (587).
+    pub(crate) smtp_port: SmtpPort,
+    /// An implicit-TLS port (465).
+    pub(crate) smtp_tls_port: SmtpPort,
+    /// The binding's IAM access key.
+    pub(crate) access_key: AccessKey,
+    /// Derived from `access_key`'s secret and `region`.
+    pub(crate) smtp_password: SmtpPassword,
+    /// Subscribed to the feedback topics by email.
+    pub(crate) notification_email: Option<EmailAddress>,
+    /// Subscribed to the feedback topics over HTTPS.
+    pub(crate) notification_webhook: Option<WebhookUrl>,
+}
+
+/// Why a credentials object could not be read. Every message names the key; none quotes
+/// a secret, not even in part.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// The text is not JSON.
+    #[error("credentials are not valid JSON: {message}")]
+    NotJson {
+        /// The parser's message (position and problem, never the input).
+        message: String,
+    },
+    /// The JSON is not an object.
+    #[error("credentials: expected an object, found {found}")]
+    NotAnObject {
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// A required key is absent.
+    #[error("{key}: missing")]
+    Missing {
+        /// The key.
+        key: &'static str,
+    },
+    /// A key holds the wrong JSON type.
+    #[error("{key}: expected {expected}, found {found}")]
+    WrongType {
+        /// The key.
+        key: &'static str,
+        /// The JSON type expected.
+        expected: &'static str,
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// A key's value is not valid.
+    #[error("{key}: {message}")]
+    Malformed {
+        /// The key.
+        key: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A key's value contradicts another key's.
+    #[error("{key}: {message}")]
+    Inconsistent {
+        /// The key.
+        key: &'static str,
+        /// What it contradicts.
+        message: String,
+    },
+}
+
+impl CredentialsError {
+    /// The credential key the error is about, if it is about one.
+    #[must_use]
+    pub const fn key(&self) -> Option<&'static str> {
+        match self {
+            Self::Missing { key }
+            | Self::WrongType { key, .. }
+            | Self::Malformed { key, .. }
+            | Self::Inconsistent { key, .. } => Some(key),
+            Self::NotJson { .. } | Self::NotAnObject { .. } => None,
+        }
+    }
+
+    /// The message without the key (`missing`, `expected a string, found a number`).
+    #[must_use]
+    pub fn problem(&self) -> String {
+        match self {
+            Self::Missing { .. } => "missing".to_owned(),
+            Self::WrongType {
+                expected, found, ..
+            } => format!("expected {expected}, found {found}"),
+            Self::Malformed { message, .. } | Self::Inconsistent { message, .. } => message.clone(),
+            Self::NotJson { .. } | Self::NotAnObject { .. } => self.to_string(),
+        }
+    }
+}
+
+/// The JSON type of a value, for messages (never the value itself).
+pub(crate) const fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn inconsistent(key: &'static str, message: impl Into<String>) -> CredentialsError {
+    CredentialsError::Inconsistent {
+        key,
+        message: message.into(),
+    }
+}
+
+fn malformed(key: &'static str) -> impl Fn(ValueError) -> CredentialsError {
+    move |e| CredentialsError::Malformed {
+        key,
+        message: e.to_string(),
+    }
+}
+
+/// Typed access to the keys of a credentials object.
+struct Reader<'a>(&'a Map<String, Value>);
+
+impl<'a> Reader<'a> {
+    /// The value under `key`; `null` counts as absent (Terraform drops null outputs, and
+    /// other producers write them).
+    fn get(&self, key: &'static str) -> Option<&'a Value> {
+        self.0.get(key).filter(|v| !v.is_null())
+    }
+
+    fn optional_str(&self, key: &'static str) -> Result<Option<&'a str>, CredentialsError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(CredentialsError::WrongType {
+                key,
+                expected: "a string",
+                found: json_type(other),
+            }),
+        }
+    }
+
+    fn required_str(&self, key: &'static str) -> Result<&'a str, CredentialsError> {
+        match self.0.get(key) {
+            None => Err(CredentialsError::Missing { key }),
+            Some(Value::String(s)) => Ok(s),
+            Some(other) => Err(CredentialsError::WrongType {
+                key,
+                expected: "a string",
+                found: json_type(other),
+            }),
+        }
+    }
+
+    fn required<T>(
+        &self,
+        key: &'static str,
+        parse: fn(&str) -> Result<T, ValueError>,
+    ) -> Result<T, CredentialsError> {
+        parse(self.required_str(key)?).map_err(malformed(key))
+    }
+
+    fn optional<T>(
+        &self,
+        key: &'static str,
+        parse: fn(&str) -> Result<T, ValueError>,
+    ) -> Result<Option<T>, CredentialsError> {
+        self.optional_str(key)?
+            .map(parse)
+            .transpose()
+            .map_err(malformed(key))
+    }
+
+    /// A secret: like `required`, and the redaction marker gets its own message, since
+    /// it means someone serialized redacted credentials and fed them back.
+    fn secret<T>(
+        &self,
+        key: &'static str,
+        parse: fn(&str) -> Result<T, ValueError>,
+    ) -> Result<T, CredentialsError> {
+        let text = self.required_str(key)?;
+        if text == REDACTED {
+            return Err(CredentialsError::Malformed {
+                key,
+                message: format!(
+                    "is the redaction marker {REDACTED:?}, not a secret (serialize with with_secrets())"
+                ),
+            });
+        }
+        parse(text).map_err(malformed(key))
+    }
+
+    /// A feedback topic ARN: required, `""` when feedback is off.
+    fn topic(&self, key: &'static str) -> Result<Option<Arn>, CredentialsError> {
+        match self.required_str(key)? {
+            "" => Ok(None),
+            text => Arn::parse(text).map(Some).map_err(malformed(key)),
+        }
+    }
+
+    fn port(
+        &self,
+        key: &'static str,
+        default: SmtpPort,
+        tls: TlsMode,
+    ) -> Result<SmtpPort, CredentialsError> {
+        let Some(value) = self.get(key) else {
+            return Ok(default);
+        };
+        let Value::Number(number) = value else {
+            return Err(CredentialsError::WrongType {
+                key,
+                expected: "a number",
+                found: json_type(value),
+            });
+        };
+        let port = number
+            .as_u64()
+            .and_then(|n| u16::try_from(n).ok())
+            .and_then(SmtpPort::from_number)
+            .filter(|p| p.tls() == tls);
+        port.ok_or_else(|| CredentialsError::Malformed {
+            key,
+            message: match tls {
+                TlsMode::StartTls => "is not an SES SMTP STARTTLS port (25, 587, 2587)",
+                TlsMode::Implicit => "is not an SES SMTP implicit-TLS port (465, 2465)",
+            }
+            .to_owned(),
+        })
+    }
+}
+
+impl Credentials {
+    /// Reads credentials from JSON text.
+    ///
+    /// # Errors
+    /// A [`CredentialsError`] naming the first key that is missing, of the wrong type,
+    /// malformed, or inconsistent with another.
+    pub fn from_json(text: &str) -> Result<Self, CredentialsError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| CredentialsError::NotJson {
+            message: e.to_string(),
+        })?;
+        Self::from_value(&value)
+    }
+
+    /// Reads credentials from a JSON value (the `credentials` member of a
+    /// `VCAP_SERVICES` entry, or a bind response's).
+    ///
+    /// # Errors
+    /// As [`Credentials::from_json`].
+    pub fn from_value(value: &Value) -> Result<Self, CredentialsError> {
+        let Value::Object(map) = value else {
+            return Err(CredentialsError::NotAnObject {
+                found: json_type(value),
+            });
+        };
+        let r = Reader(map);
+        let region = r.required(key::REGION, Region::parse)?;
+
+        let identity_arn = r.optional(key::IDENTITY_ARN, Arn::parse)?;
+        let domain_arn = r.optional(key::DOMAIN_ARN, Arn::parse)?;
+        let identity_arn = match (identity_arn, domain_arn) {
+            (Some(identity), Some(twin)) if identity != twin => {
+                return Err(inconsistent(
+                    key::DOMAIN_ARN,
+                    "differs from identity_arn, of which it is the deprecated twin",
+                ));
+            }
+            (Some(arn), _) | (None, Some(arn)) => arn,
+            (None, None) => {
+                return Err(CredentialsError::Missing {
+                    key: key::IDENTITY_ARN,
+                });
+            }
+        };
+        let identity_domain = identity_domain_of(&identity_arn)?;
+        if let Some(given) = r.optional(key::IDENTITY_DOMAIN, DomainName::parse)?
+            && given != identity_domain
+        {
+            return Err(inconsistent(
+                key::IDENTITY_DOMAIN,
+                "differs from the domain in identity_arn",
+            ));
+        }
+        let domain = r.required(key::DOMAIN, DomainName::parse)?;
+        let mail_from_domain = match r.optional(key::MAIL_FROM_DOMAIN, DomainName::parse)? {
+            Some(mail_from) if mail_from != domain => {
+                return Err(inconsistent(
+                    key::DOMAIN,
+                    "differs from mail_from_domain (domain is the MAIL FROM domain when one is set)",
+                ));
+            }
+            Some(mail_from) => Some(mail_from),
+            // The deployed payload has no mail_from_domain: a `domain` other than the
+            // identity's is the MAIL FROM domain (its quirk).
+            None if domain == identity_domain => None,
+            None if domain.is_within(&identity_domain) => Some(domain),
+            None => {
+                return Err(inconsistent(
+                    key::DOMAIN,
+                    "is neither the identity domain (from identity_arn) nor a subdomain of it",
+                ));
+            }
+        };
+
+        let smtp_user = r.required(key::SMTP_USER, AccessKeyId::parse)?;
+        let key_id = r.required(key::AWS_ACCESS_KEY_ID, AccessKeyId::parse)?;
+        if smtp_user != key_id {
+            return Err(inconsistent(
+                key::SMTP_USER,
+                "differs from aws_access_key_id (the SMTP user is the access key id)",
+            ));
+        }
+        let secret = r.secret(key::AWS_SECRET_ACCESS_KEY, SecretAccessKey::parse)?;
+        let access_key =
+            AccessKey::new(key_id, secret).map_err(malformed(key::AWS_ACCESS_KEY_ID))?;
+
+        let credentials = Self {
+            identity_domain,
+            mail_from_domain,
+            identity_arn,
+            configuration_set_arn: r.required(key::CONFIGURATION_SET_ARN, Arn::parse)?,
+            reputation_topic_arn: r.required(key::REPUTATION_TOPIC_ARN, Arn::parse)?,
+            bounce_topic_arn: r.topic(key::BOUNCE_TOPIC_ARN)?,
+            complaint_topic_arn: r.topic(key::COMPLAINT_TOPIC_ARN)?,
+            delivery_topic_arn: r.topic(key::DELIVERY_TOPIC_ARN)?,
+            required_records: r.optional_str(key::REQUIRED_RECORDS)?.map(str::to_owned),
+            instructions: r.optional_str(key::INSTRUCTIONS)?.map(str::to_owned),
+            smtp_server: r.required(key::SMTP_SERVER, DomainName::parse)?,
+            smtp_port: r.port(key::SMTP_PORT, SmtpPort::SUBMISSION, TlsMode::StartTls)?,
+            smtp_tls_port: r.port(key::SMTP_TLS_PORT, SmtpPort::SMTPS, TlsMode::Implicit)?,
+            smtp_password: r.secret(key::SMTP_PASSWORD, SmtpPassword::parse)?,
+            access_key,
+            notification_email: r.optional(key::NOTIFICATION_EMAIL, EmailAddress::parse)?,
+            notification_webhook: r.optional(key::NOTIFICATION_WEBHOOK, WebhookUrl::parse)?,
+            region,
+        };
+        credentials.check()?;
+        Ok(credentials)
+    }
+
+    /// Checks the rules that tie fields together: every ARN in the region (and the SES and
+    /// SNS ones in one account), the identity ARN naming the identity domain, the MAIL
+    /// FROM domain under it, the feedback topics all set or all off, `required_records`
+    /// and `instructions` together, and each port's TLS mode. Reading calls it; code
+    /// building credentials field by field should call it in its tests.
+    pub(crate) fn check(&self) -> Result<(), CredentialsError> {
+        let account = self.identity_arn.account();
+        let arns = [
+            (key::IDENTITY_ARN, Some(&self.identity_arn), "ses"),
+            (
+                key::CONFIGURATION_SET_ARN,
+                Some(&self.configuration_set_arn),
+                "ses",
+            ),
+            (
+                key::REPUTATION_TOPIC_ARN,
+                Some(&self.reputation_topic_arn),
+                "sns",
+            ),
+            (key::BOUNCE_TOPIC_ARN, self.bounce_topic_arn.as_ref(), "sns"),
+            (
+                key::COMPLAINT_TOPIC_ARN,
+                self.complaint_topic_arn.as_ref(),
+                "sns",
+            ),
+            (
+                key::DELIVERY_TOPIC_ARN,
+                self.delivery_topic_arn.as_ref(),
+                "sns",
+            ),
+        ];
+        for (name, arn, service) in arns {
+            let Some(arn) = arn else { continue };
+            if arn.service() != service {
+                return Err(inconsistent(
+                    name,
+                    format!("is an {} ARN, not an {service} one", arn.service()),
+                ));
+            }
+            if arn.region() != self.region.as_str() {
+                return Err(inconsistent(name, "is not in the credentials' region"));
+            }
+            if arn.account() != account {
+                return Err(inconsistent(
+                    name,
+                    "is not in the same account as identity_arn",
+                ));
+            }
+        }
+        if identity_domain_of(&self.identity_arn)? != self.identity_domain {
+            return Err(inconsistent(
+                key::IDENTITY_ARN,
+                "does not name the identity domain",
+            ));
+        }
+        if self
+            .configuration_set_arn
+            .resource()
+            .strip_prefix("configuration-set/")
+            .is_none_or(|name| name.is_empty())
+        {
+            return Err(inconsistent(
+                key::CONFIGURATION_SET_ARN,
+                "is not an SES configuration set ARN (resource configuration-set/<name>)",
+            ));
+        }
+        if let Some(mail_from) = &self.mail_from_domain
+            && (mail_from == &self.identity_domain || !mail_from.is_within(&self.identity_domain))
+        {
+            return Err(inconsistent(
+                key::MAIL_FROM_DOMAIN,
+                "is not a subdomain of the identity domain",
+            ));
+        }
+        let feedback = [
+            (key::BOUNCE_TOPIC_ARN, self.bounce_topic_arn.is_some()),
+            (key::COMPLAINT_TOPIC_ARN, self.complaint_topic_arn.is_some()),
+            (key::DELIVERY_TOPIC_ARN, self.delivery_topic_arn.is_some()),
+        ];
+        let on = feedback.iter().filter(|(_, set)| *set).count();
+        if on != 0 && on != feedback.len() {
+            let name = feedback
+                .iter()
+                .find(|(_, set)| !*set)
+                .map_or(key::BOUNCE_TOPIC_ARN, |(name, _)| name);
+            return Err(inconsistent(
+                name,
+                "is empty while other feedback topics are set; the three are on or off together",
+            ));
+        }
+        match (&self.required_records, &self.instructions) {
+            (Some(_), None) => {
+                return Err(inconsistent(
+                    key::REQUIRED_RECORDS,
+                    "is present without instructions; the two come together",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(inconsistent(
+                    key::INSTRUCTIONS,
+                    "is present without required_records; the two come together",
+                ));
+            }
+            _ => {}
+        }
+        if self.smtp_port.tls() != TlsMode::StartTls {
+            return Err(inconsistent(key::SMTP_PORT, "is not a STARTTLS port"));
+        }
+        if self.smtp_tls_port.tls() != TlsMode::Implicit {
+            return Err(inconsistent(
+                key::SMTP_TLS_PORT,
+                "is not an implicit-TLS port",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The domain of an SES domain identity ARN (`identity/<domain>`).
+fn identity_domain_of(arn: &Arn) -> Result<DomainName, CredentialsError> {
+    let not_identity = || {
+        inconsistent(
+            key::IDENTITY_ARN,
+            "is not an SES domain identity ARN (resource identity/<domain>)",
+        )
+    };
+    let domain = arn
+        .resource()
+        .strip_prefix("identity/")
+        .ok_or_else(not_identity)?;
+    DomainName::parse(domain).map_err(|_| not_identity())
+}
+
+/// Getters, one per key.
+impl Credentials {
+    /// `region`: the SES region.
+    #[must_use]
+    pub const fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// `domain`, as the deployed broker fills it: the MAIL FROM domain when one is set,
+    /// else the identity domain. To choose a From address, use
+    /// [`Credentials::identity_domain`]: SES checks the From domain against the identity.
+    #[must_use]
+    pub fn domain(&self) -> &DomainName {
+        self.mail_from_domain
+            .as_ref()
+            .unwrap_or(&self.identity_domain)
+    }
+
+    /// `identity_domain` (extra key): the verified SES identity, the domain to send from.
+    #[must_use]
+    pub const fn identity_domain(&self) -> &DomainName {
+        &self.identity_domain
+    }
+
+    /// `mail_from_domain` (extra key): the custom MAIL FROM (envelope sender) domain.
+    #[must_use]
+    pub const fn mail_from_domain(&self) -> Option<&DomainName> {
+        self.mail_from_domain.as_ref()
+    }
+
+    /// `identity_arn`: the SES identity's ARN.
+    #[must_use]
+    pub const fn identity_arn(&self) -> &Arn {
+        &self.identity_arn
+    }
+
+    /// `domain_arn`: the deprecated twin of `identity_arn`, always equal to it.
+    #[must_use]
+    pub const fn domain_arn(&self) -> &Arn {
+        &self.identity_arn
+    }
+
+    /// `configuration_set_arn`: the instance's SES configuration set.
+    #[must_use]
+    pub const fn configuration_set_arn(&self) -> &Arn {
+        &self.configuration_set_arn
+    }
+
+    /// `reputation_topic_arn`: the SNS topic of reputation alarms.
+    #[must_use]
+    pub const fn reputation_topic_arn(&self) -> &Arn {
+        &self.reputation_topic_arn
+    }
+
+    /// `bounce_topic_arn`: `None` (`""` in the payload) when feedback notifications are off.
+    #[must_use]
+    pub const fn bounce_topic_arn(&self) -> Option<&Arn> {
+        self.bounce_topic_arn.as_ref()
+    }
+
+    /// `complaint_topic_arn`: `None` (`""`) when feedback notifications are off.
+    #[must_use]
+    pub const fn complaint_topic_arn(&self) -> Option<&Arn> {
+        self.complaint_topic_arn.as_ref()
+    }
+
+    /// `delivery_topic_arn`: `None` (`""`) when feedback notifications are off.
+    #[must_use]
+    pub const fn delivery_topic_arn(&self) -> Option<&Arn> {
+        self.delivery_topic_arn.as_ref()
+    }
+
+    /// Whether feedback notifications (bounce, complaint, delivery topics) are on.
+    #[must_use]
+    pub const fn feedback_enabled(&self) -> bool {
+        self.bounce_topic_arn.is_some()
+    }
+
+    /// `required_records`: the DNS records to publish, as the deployed broker's HCL-like
+    /// text; `None` for a generated domain.
+    #[must_use]
+    pub fn required_records(&self) -> Option<&str> {
+        self.required_records.as_deref()
+    }
+
+    /// `instructions`: what to do with `required_records`; `None` for a generated domain.
+    #[must_use]
+    pub fn instructions(&self) -> Option<&str> {
+        self.instructions.as_deref()
+    }
+
+    /// `smtp_server`: the SMTP host.
+    #[must_use]
+    pub const fn smtp_server(&self) -> &DomainName {
+        &self.smtp_server
+    }
+
+    /// `smtp_port` (extra key): a STARTTLS port, 587.
+    #[must_use]
+    pub const fn smtp_port(&self) -> SmtpPort {
+        self.smtp_port
+    }
+
+    /// `smtp_tls_port` (extra key): an implicit-TLS port, 465.
+    #[must_use]
+    pub const fn smtp_tls_port(&self) -> SmtpPort {
+        self.smtp_tls_port
+    }
+
+    /// `smtp_user`: the access key id.
+    #[must_use]
+    pub const fn smtp_user(&self) -> &AccessKeyId {
+        self.access_key.id()
+    }
+
+    /// `smtp_password`: a secret.
+    #[must_use]
+    pub const fn smtp_password(&self) -> &SmtpPassword {
+        &self.smtp_password
+    }
+
+    /// `aws_access_key_id`: the binding's IAM access key id.
+    #[must_use]
+    pub const fn aws_access_key_id(&self) -> &AccessKeyId {
+        self.access_key.id()
+    }
+
+    /// `aws_secret_access_key`: a secret.
+    #[must_use]
+    pub const fn aws_secret_access_key(&self) -> &SecretAccessKey {
+        self.access_key.secret()
+    }
+
+    /// The access key (id and secret) together.
+    #[must_use]
+    pub const fn access_key(&self) -> &AccessKey {
+        &self.access_key
+    }
+
+    /// `notification_email`: `None` when no email address was subscribed.
+    #[must_use]
+    pub const fn notification_email(&self) -> Option<&EmailAddress> {
+        self.notification_email.as_ref()
+    }
+
+    /// `notification_webhook`: `None` when no webhook was subscribed.
+    #[must_use]
+    pub const fn notification_webhook(&self) -> Option<&WebhookUrl> {
+        self.notification_webhook.as_ref()
+    }
+
+    /// Whether `smtp_password` is the one derived from the secret key for the region.
+    /// Not checked on reading: a payload is read as delivered, and this tells an app (or
+    /// a test) whether it will authenticate.
+    #[must_use]
+    pub fn smtp_password_matches(&self) -> bool {
+        let mut buf = [0_u8; crate::secret::SMTP_PASSWORD_LEN];
+        let derived = crate::smtp::password_into(self.access_key.secret(), &self.region, &mut buf);
+        let matches = self.smtp_password.verify(derived);
+        zeroize::Zeroize::zeroize(&mut buf);
+        matches
+    }
+
+    /// The payload with the real secrets, for the OSBAPI bind response. The map is not
+    /// wiped on drop; hand it to the response and let it go.
+    #[must_use]
+    pub fn to_json_with_secrets(&self) -> Value {
+        Value::Object(self.to_map(true))
+    }
+
+    /// A view whose [`Serialize`] writes the real secrets (plain `Serialize` on
+    /// `Credentials` redacts them).
+    #[must_use]
+    pub const fn with_secrets(&self) -> WithSecrets<'_> {
+        WithSecrets(self)
+    }
+
+    pub(crate) fn to_map(&self, secrets: bool) -> Map<String, Value> {
+        let mut map = Map::new();
+        let mut put = |k: &str, v: Value| {
+            map.insert(k.to_owned(), v);
+        };
+        let text = |s: &str| Value::String(s.to_owned());
+        let topic = |t: Option<&Arn>| text(t.map_or("", Arn::as_str));
+        let secret = |s: &str| text(if secrets { s } else { REDACTED });
+        put(key::REGION, text(self.region.as_str()));
+        put(key::DOMAIN, text(self.domain().as_str()));
+        put(key::IDENTITY_DOMAIN, text(self.identity_domain.as_str()));
+        if let Some(mail_from) = &self.mail_from_domain {
+            put(key::MAIL_FROM_DOMAIN, text(mail_from.as_str()));
+        }
+        put(key::IDENTITY_ARN, text(self.identity_arn.as_str()));
+        put(key::DOMAIN_ARN, text(self.identity_arn.as_str()));
+        put(
+            key::CONFIGURATION_SET_ARN,
+            text(self.configuration_set_arn.as_str()),
+        );
+        put(
+            key::REPUTATION_TOPIC_ARN,
+            text(self.reputation_topic_arn.as_str()),
+        );
+        put(key::BOUNCE_TOPIC_ARN, topic(self.bounce_topic_arn.as_ref()));
+        put(
+            key::COMPLAINT_TOPIC_ARN,
+            topic(self.complaint_topic_arn.as_ref()),
+        );
+        put(
+            key::DELIVERY_TOPIC_ARN,
+            topic(self.delivery_topic_arn.as_ref()),
+        );
+        if let Some(records) = &self.required_records {
+            put(key::REQUIRED_RECORDS, text(records));
+        }
+        if let Some(instructions) = &self.instructions {
+            put(key::INSTRUCTIONS, text(instructions));
+        }
+        put(key::SMTP_SERVER, text(self.smtp_server.as_str()));
+        put(key::SMTP_PORT, Value::from(self.smtp_port.number()));
+        put(key::SMTP_TLS_PORT, Value::from(self.smtp_tls_port.number()));
+        put(key::SMTP_USER, text(self.access_key.id().as_str()));
+        put(
+            key::SMTP_PASSWORD,
+            secret(self.smtp_password.expose_secret()),
+        );
+        put(key::AWS_ACCESS_KEY_ID, text(self.access_key.id().as_str()));
+        put(
+            key::AWS_SECRET_ACCESS_KEY,
+            secret(self.access_key.secret().expose_secret()),
+        );
+        if let Some(email) = &self.notification_email {
+            put(key::NOTIFICATION_EMAIL, text(email.as_str()));
+        }
+        if let Some(webhook) = &self.notification_webhook {
+            put(key::NOTIFICATION_WEBHOOK, text(webhook.as_str()));
+        }
+        map
+    }
+}
+
+/// Writes the payload with the secrets replaced by `"[redacted]"`.
+impl Serialize for Credentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_map(false).serialize(serializer)
+    }
+}
+
+/// Reads as [`Credentials::from_value`] does.
+impl<'de> serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Through `Value`, whose own errors never quote the input, so a secret of the
+        // wrong type is not echoed by serde's "invalid type" message.
+        let value = Value::deserialize(deserializer)?;
+        Self::from_value(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`Credentials`] serialized with the real secrets: the bind response payload. Made by
+/// [`Credentials::with_secrets`]; its `Debug` still redacts.
+#[derive(Debug, Clone, Copy)]
+pub struct WithSecrets<'a>(&'a Credentials);
+
+impl Serialize for WithSecrets<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.to_map(true).serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        reason = "tests fail by panicking"
+    )]
+    use super::*;
+
+    fn sample() -> Value {
+        serde_json::json!({
+            "region": "us-gov-west-1",
+            "domain": "mail.agency.gov",
+            "identity_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/agency.gov",
+            "domain_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/agency.gov",
+            "configuration_set_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:configuration-set/csb-aws-ses-i1",
+            "reputation_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-i1-reputation-notifications",
+            "bounce_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-i1-bounce",
+            "complaint_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-i1-complaint",
+            "delivery_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-i1-delivery",
+            "required_records": "{\n}",
+            "instructions": "Publish the records.",
+            "smtp_server": "email-smtp-fips.us-gov-west-1.amazonaws.com",
+            "smtp_user": "AKIAIOSFODNN7EXAMPLE",
+            "smtp_password": "BHW/eHvx1MM9YwW4wrJG6MGVQmLDCAM99G9YiSdGEIAw",
+            "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+            "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "notification_email": "ops@agency.gov"
+        })
+    }
+
+    fn with(key: &str, value: Value) -> Result<Credentials, CredentialsError> {
+        let mut v = sample();
+        v[key] = value;
+        Credentials::from_value(&v)
+    }
+
+    #[test]
+    fn deployed_domain_quirk_infers_the_mail_from_domain() {
+        let c = Credentials::from_value(&sample()).unwrap();
+        assert_eq!(c.identity_domain().as_str(), "agency.gov");
+        assert_eq!(c.mail_from_domain().unwrap().as_str(), "mail.agency.gov");
+        assert_eq!(c.domain().as_str(), "mail.agency.gov");
+    }
+
+    #[test]
+    fn cross_field_rules() {
+        let bad = [
+            ("domain", serde_json::json!("other.gov"), "domain"),
+            (
+                "domain_arn",
+                serde_json::json!("arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/x.gov"),
+                "domain_arn",
+            ),
+            (
+                "smtp_user",
+                serde_json::json!("AKIAIOSFODNN7EXAMPL2"),
+                "smtp_user",
+            ),
+            (
+                "delivery_topic_arn",
+                serde_json::json!(""),
+                "delivery_topic_arn",
+            ),
+            ("instructions", Value::Null, "required_records"),
+            (
+                "reputation_topic_arn",
+                serde_json::json!("arn:aws-us-gov:sns:us-gov-east-1:123456789012:t"),
+                "reputation_topic_arn",
+            ),
+            (
+                "bounce_topic_arn",
+                serde_json::json!("arn:aws-us-gov:sns:us-gov-west-1:210987654321:t"),
+                "bounce_topic_arn",
+            ),
+            (
+                "configuration_set_arn",
+                serde_json::json!("arn:aws-us-gov:sns:us-gov-west-1:123456789012:t"),
+                "configuration_set_arn",
+            ),
+            ("smtp_port", serde_json::json!(465), "smtp_port"),
+            ("smtp_tls_port", serde_json::json!(587), "smtp_tls_port"),
+            ("smtp_port", serde_json::json!("587"), "smtp_port"),
+        ];
+        for (k, v, expected) in bad {
+            let e = with(k, v).unwrap_err();
+            assert_eq!(e.key(), Some(expected), "{k}: {e}");
+        }
+    }
+
+    #[test]
+    fn round_trip_with_secrets() {
+        let c = Credentials::from_value(&sample()).unwrap();
+        let again = Credentials::from_value(&c.to_json_with_secrets()).unwrap();
+        assert_eq!(c, again);
+        let redacted = serde_json::to_value(&c).unwrap();
+        let e = Credentials::from_value(&redacted).unwrap_err();
+        assert_eq!(e.key(), Some("aws_secret_access_key"));
+        assert!(e.to_string().contains("redaction marker"), "{e}");
+    }
+}
