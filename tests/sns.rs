@@ -696,3 +696,13 @@ fn subscribe_url_for_another_topic_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn notification_payloads_feed_the_alarm_and_event_parsers() {
+    let alarm = message("notification-alarm-v1");
+    let parsed = ses_broker::AlarmNotification::from_json(alarm.message());
+    assert!(parsed.is_ok(), "{parsed:?}");
+    let bounce = message("notification-bounce-v2");
+    let event = ses_broker::events::Event::from_json(bounce.message()).unwrap();
+    assert_eq!(event.event_type(), ses_broker::events::EventType::Bounce);
+}
