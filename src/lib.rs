@@ -330,6 +330,9 @@
 //! - [`Binding`], [`Credentials`], [`smtp::password`], [`VcapServices`]: what binding
 //!   makes, what the application sees, and how it reads it back.
 //! - [`Thresholds`], [`AlarmDefinition`], [`AlarmNotification`]: reputation protection.
+//! - [`sns`]: SNS messages an HTTPS endpoint receives: parsing, string-to-sign, certificate
+//!   and subscribe URL rules, topic and age checks; signatures with the `verify` feature.
+//! - [`events`]: SES sending events (bounce, complaint, delivery, ...) in both formats.
 //! - [`rationale`]: why the thresholds, the derivations and the names are what they are,
 //!   and why each difference from the deployed broker.
 #![forbid(unsafe_code)]
@@ -348,6 +351,9 @@ pub mod rationale;
 mod reputation;
 mod secret;
 pub mod smtp;
+// Named concepts with several types each: public modules (`sns::Message`, `events::Event`).
+pub mod events;
+pub mod sns;
 mod values;
 mod vcap;
 

@@ -13,6 +13,7 @@ mod check;
 mod records;
 mod reputation;
 mod smtp_password;
+mod sns;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -40,6 +41,9 @@ commands:
   smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
   reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
                                      assess reputation against cloud.gov's thresholds
+  sns verify --cert CERT.pem --topic TOPIC_ARN [--type HEADER] [--max-age SECONDS] < MESSAGE.json
+                                     print the message type if the SNS message is authentic
+                                     for that topic (built with --features verify)
 ";
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Some("check") => check::check(rest),
         Some("records") => records::run(rest),
         Some("reputation") => reputation::run(rest),
+        Some("sns") => sns::run(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

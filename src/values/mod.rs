@@ -122,6 +122,20 @@ pub(crate) fn excerpt(input: &str) -> String {
     out
 }
 
+/// Longest JSON parser message quoted in an error.
+const JSON_PROBLEM_CHARS: usize = 160;
+
+/// `serde_json`'s account of why a document did not parse, cut to a bounded length. Its
+/// messages quote offending strings only in Rust debug form (control characters escaped), so
+/// cutting is all that is needed to keep a hostile document from flooding a log.
+pub(crate) fn json_problem(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.char_indices().nth(JSON_PROBLEM_CHARS) {
+        Some((cut, _)) => format!("{}...", text.get(..cut).unwrap_or_default()),
+        None => text,
+    }
+}
+
 /// Describes one character for a message: printable ASCII quoted, anything else by code point.
 pub(crate) fn describe_char(c: char) -> String {
     if c == ' ' {

@@ -1,0 +1,59 @@
+//! SNS message parsing plus the string-to-sign, beside the baseline every caller pays
+//! anyway: `serde_json::from_str::<serde_json::Value>` of the same body. Also the SES event
+//! parser beside the same baseline on its own document.
+#![allow(clippy::unwrap_used, reason = "a bench fails by panicking")]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ses_broker::events::Event;
+use ses_broker::sns::Message;
+
+const NOTIFICATION: &str = include_str!("../tests/data/sns/notification-alarm-v1.json");
+const BOUNCE: &str = include_str!("../tests/data/events/bounce-event.json");
+
+fn sns(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sns_notification");
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(NOTIFICATION)).unwrap());
+    });
+    group.bench_function("parse_and_string_to_sign", |b| {
+        b.iter(|| {
+            let message = Message::from_json(black_box(NOTIFICATION)).unwrap();
+            message.string_to_sign()
+        });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("ses_bounce_event");
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(BOUNCE)).unwrap());
+    });
+    group.bench_function("event_from_json", |b| {
+        b.iter(|| Event::from_json(black_box(BOUNCE)).unwrap());
+    });
+    group.finish();
+
+    // With `--features verify`: the whole check, RSA included, beside parsing alone.
+    #[cfg(feature = "verify")]
+    {
+        let cert = include_bytes!("../tests/data/sns/cert.pem");
+        let topic = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications";
+        let verifier = ses_broker::sns::Verifier::new(topic);
+        let mut group = c.benchmark_group("sns_verify");
+        for name in ["notification-alarm-v1", "notification-bounce-v2"] {
+            let path = format!("{}/tests/data/sns/{name}.json", env!("CARGO_MANIFEST_DIR"));
+            let body = std::fs::read_to_string(path).unwrap();
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let message = Message::from_json(black_box(&body)).unwrap();
+                    verifier.verify(&message, cert).unwrap();
+                });
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, sns);
+criterion_main!(benches);
