@@ -296,7 +296,13 @@ impl<A: Aws> Broker<A> {
             Ok::<(), AwsError>(())
         })();
         if let Err(e) = result {
-            // Leave nothing half made: a 4xx/5xx must leave the broker's resources as they were.
+            // Leave nothing half made (best effort): a 4xx/5xx must leave the broker's
+            // resources as they were.
+            let alarms = AlarmDefinition::for_instance(&instance, &self.thresholds);
+            let _ = self
+                .aws
+                .delete_configuration_set(instance.configuration_set_name(), &alarms);
+            let _ = self.aws.put_topics(&[], &topic_names(&instance));
             let _ = self.aws.delete_identity(instance.domain());
             return Err(Response::aws(&e));
         }
@@ -687,11 +693,14 @@ impl<A: Aws> Broker<A> {
 
 /// 412 unless `X-Broker-API-Version` is 2.13 or a later 2.x.
 fn check_api_version(header: Option<&str>) -> Option<Response> {
-    let supported = header
-        .and_then(|v| v.trim().split_once('.'))
-        .is_some_and(|(major, minor)| {
-            major == "2" && minor.parse::<u32>().is_ok_and(|m| m >= MIN_MINOR_VERSION)
-        });
+    // "2.17", or with a patch level ("2.17.1"): major 2, minor at least 13.
+    let mut parts = header.unwrap_or("").trim().split('.');
+    let supported = parts.next() == Some("2")
+        && parts
+            .next()
+            .and_then(|minor| minor.parse::<u32>().ok())
+            .is_some_and(|minor| minor >= MIN_MINOR_VERSION)
+        && parts.all(|patch| patch.parse::<u32>().is_ok());
     (!supported).then(|| {
         Response::error(
             412,
