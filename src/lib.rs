@@ -36,11 +36,285 @@
 //!     .unwrap_err();
 //! assert_eq!(errors.to_string(), "admin_email: is not an email address: it has no '@'\n\
 //!                                 domian: unknown parameter; did you mean domain?");
+//! assert_eq!(errors.http_status(), 400); // and `errors.to_osbapi_body()` is the OSBAPI body
 //!
 //! // `cf bind-service my-app my-ses -c '{...}'`.
 //! let bind = BindParams::from_json(r#"{"source_ips": ["203.0.113.0/24"]}"#)?;
 //! assert_eq!(bind.source_ips().len(), 1);
 //! # Ok::<(), ses_broker::ParamErrors>(())
+//! ```
+//!
+//! ## Tutorial: from `cf create-service` to a paused configuration set
+//!
+//! Six steps follow one instance from provisioning to a paused configuration set. Each is
+//! a doctest that runs; the lines that rebuild the previous steps' values are hidden (read
+//! the source to see them). `examples/quickstart.rs` runs the same lifecycle in one
+//! program, and the [`rationale`] page says why the numbers and names are what they are.
+//!
+//!
+//! ### 1. Provision: parameters and configuration become an instance
+//!
+//! The platform sends the tenant's parameters; the operator configured the broker once.
+//! [`Instance::new`] derives everything AWS will be asked to create, with no call to AWS:
+//!
+//! ```
+//! use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!
+//! let config = BrokerConfig::from_json(r#"{
+//!     "region": "us-gov-west-1",
+//!     "account_id": "111122223333",
+//!     "default_zone": "appmail.cloud.gov"
+//! }"#)?;
+//! let params = ProvisionParams::from_json(r#"{
+//!     "domain": "agency.gov",
+//!     "admin_email": "admin@agency.gov",
+//!     "mail_from_subdomain": "mail"
+//! }"#)?;
+//! let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
+//!
+//! assert_eq!(instance.domain().as_str(), "agency.gov");
+//! assert_eq!(instance.mail_from_domain().map(|d| d.as_str()), Some("mail.agency.gov"));
+//! assert_eq!(
+//!     instance.configuration_set_name().as_str(),
+//!     "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+//! );
+//! assert_eq!(
+//!     instance.identity_arn().to_string(),
+//!     "arn:aws-us-gov:ses:us-gov-west-1:111122223333:identity/agency.gov"
+//! );
+//!
+//! // Without a `domain`, the broker generates one under its own zone.
+//! let generated = Instance::new(
+//!     &config,
+//!     "5b3c1f4e-8a2d-4c7e-9f10-2d6a7b8c9e01".parse()?,
+//!     ProvisionParams::from_json(r#"{"admin_email": "admin@agency.gov"}"#)?,
+//! )?;
+//! assert!(generated.domain_is_generated());
+//! assert!(generated.domain().as_str().starts_with("ses-"));
+//! assert!(generated.domain().as_str().ends_with(".appmail.cloud.gov"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ### 2. Records: what the customer publishes, and checking it
+//!
+//! SES answers `CreateEmailIdentity` with three DKIM tokens and the zone that signs them.
+//! [`Instance::required_records`] turns them into the records to publish, rendered for a
+//! person or a tool ([`RecordFormat`]); [`check`] compares them with what DNS answers:
+//!
+//! ```
+//! use ses_broker::{DkimSigning, ObservedRecord, RecordFormat, RecordStatus, check};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+//! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
+//! #     "default_zone": "appmail.cloud.gov"}"#)?;
+//! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
+//! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
+//! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
+//!
+//! let tokens = [
+//!     "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?,
+//!     "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
+//!     "abcdefghijklmnopqrstuvwxyz234567".parse()?,
+//! ];
+//! let dkim = DkimSigning::for_region(tokens, instance.region())?;
+//! let records = instance.required_records(&dkim)?;
+//!
+//! let zone = records.render(RecordFormat::Zone);
+//! assert!(zone.contains("_dmarc.agency.gov."));
+//! assert!(zone.contains("p=reject; rua=mailto:reports@dmarc.cyber.dhs.gov,mailto:admin@agency.gov"));
+//! assert!(zone.contains("mail.agency.gov."));          // SPF and MX at the MAIL FROM domain
+//! assert!(zone.contains("4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz._domainkey.agency.gov."));
+//!
+//! // The customer has published one DKIM record so far.
+//! let observed = [ObservedRecord::new(
+//!     "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz._domainkey.agency.gov",
+//!     "CNAME",
+//!     vec!["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz.dkim.amazonses.com.".to_owned()],
+//! )];
+//! let report = check(&records, &observed);
+//! assert!(!report.is_ok());
+//! let present = report.records.iter().filter(|r| r.status == RecordStatus::Present).count();
+//! assert_eq!(present, 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ### 3. Bind: an IAM user, its policy, its key
+//!
+//! [`Binding::plan`] says what to create in IAM and SNS; once IAM has issued the access
+//! key, [`BindingPlan::with_access_key`] makes the binding and
+//! [`Binding::credentials`] the payload the bind response carries:
+//!
+//! ```
+//! use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, SecretAccessKey};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+//! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
+//! #     "default_zone": "appmail.cloud.gov"}"#)?;
+//! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
+//! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
+//! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
+//! # let dkim = ses_broker::DkimSigning::for_region(
+//! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?, "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
+//! #      "abcdefghijklmnopqrstuvwxyz234567".parse()?],
+//! #     instance.region())?;
+//!
+//! let bind = BindParams::from_json(r#"{"source_ips": ["203.0.113.0/24"]}"#)?;
+//! let plan = Binding::plan(&instance, "0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b".parse()?, bind);
+//! assert_eq!(plan.iam_user_name().as_str(), "csb-aws-ses-0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b");
+//! let policy = plan.policy().to_json().to_string();
+//! assert!(policy.contains("ses:SendRawEmail") && policy.contains("aws:SourceIp"));
+//!
+//! // IAM's CreateAccessKey answered (AWS's documentation example key).
+//! let key = AccessKey::new(
+//!     AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE")?,
+//!     SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?,
+//! )?;
+//! let binding = plan.with_access_key(&instance, key)?;
+//! let credentials = binding.credentials(&instance.outputs(&dkim)?)?;
+//!
+//! // The bind response carries the secrets; everything else (Debug, Serialize) redacts them.
+//! let response = credentials.to_json_with_secrets();
+//! assert_eq!(response["smtp_user"], "AKIAIOSFODNN7EXAMPLE");
+//! assert_eq!(response["smtp_password"].as_str().map(str::len), Some(44));
+//! let logged = serde_json::to_string(&credentials)?;
+//! assert!(!logged.contains("wJalrXUtnFEMI"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ### 4. Credentials: what the application reads back
+//!
+//! Cloud Foundry hands the payload to the app in `VCAP_SERVICES`. [`VcapServices`] finds
+//! the `aws-ses` binding and types its credentials; the SMTP user is the access key id and
+//! the password is [`smtp::password`] of the secret key for the region.
+//! `examples/send_mail.rs` sends a message with them.
+//!
+//!
+//! ```
+//! use ses_broker::{VcapServices, smtp};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+//! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
+//! #     "default_zone": "appmail.cloud.gov"}"#)?;
+//! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
+//! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
+//! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
+//! # let dkim = ses_broker::DkimSigning::for_region(
+//! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?, "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
+//! #      "abcdefghijklmnopqrstuvwxyz234567".parse()?],
+//! #     instance.region())?;
+//! # use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, SecretAccessKey};
+//! # let plan = Binding::plan(&instance, "0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b".parse()?,
+//! #     BindParams::from_json("{}")?);
+//! # let key = AccessKey::new(AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE")?,
+//! #     SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?)?;
+//! # let credentials = plan.with_access_key(&instance, key)?.credentials(&instance.outputs(&dkim)?)?;
+//!
+//! let vcap = serde_json::json!({"aws-ses": [{
+//!     "label": "aws-ses", "name": "my-ses", "instance_name": "my-ses", "plan": "domain",
+//!     "tags": ["aws", "csb"], "credentials": credentials.to_json_with_secrets()
+//! }]})
+//! .to_string(); // what std::env::var("VCAP_SERVICES") would return
+//!
+//! let services = VcapServices::from_json(&vcap)?;
+//! let ses = services.ses()?;
+//! let creds = ses.credentials();
+//! assert_eq!(creds.smtp_server().as_str(), "email-smtp-fips.us-gov-west-1.amazonaws.com");
+//! assert_eq!(creds.smtp_port().number(), 587); // STARTTLS
+//! assert_eq!(creds.smtp_user().as_str(), "AKIAIOSFODNN7EXAMPLE");
+//! // Send From anyone at the identity domain; `domain` is the MAIL FROM domain here.
+//! assert_eq!(creds.identity_domain().as_str(), "agency.gov");
+//! assert_eq!(creds.domain().as_str(), "mail.agency.gov");
+//!
+//! let derived = smtp::password(creds.access_key().secret(), creds.region());
+//! assert_eq!(creds.smtp_password(), &derived);
+//! assert!(creds.smtp_password_matches());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ### 5. Reputation: thresholds, alarms, and an exact assessment
+//!
+//! [`Thresholds::cloud_gov`] is 2 % / 4 % bounces and 0.04 % / 0.08 % complaints.
+//! [`AlarmDefinition::for_instance`] gives the four CloudWatch alarms to create; an
+//! operator tool that has counts rather than CloudWatch's rates assesses them exactly:
+//!
+//! ```
+//! use ses_broker::{AlarmDefinition, Counts, Level, Thresholds};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+//! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
+//! #     "default_zone": "appmail.cloud.gov"}"#)?;
+//! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
+//! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
+//! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
+//!
+//! let thresholds = Thresholds::cloud_gov();
+//! let alarms = AlarmDefinition::for_instance(&instance, &thresholds);
+//! assert_eq!(alarms[1].name(), "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-BounceRate-Critical");
+//! assert_eq!(alarms[1].metric_name(), "Reputation.BounceRate");
+//! assert_eq!(alarms[1].threshold(), 0.04);
+//!
+//! // 200 bounces in 10,000 sends is exactly 2 %: a warning, not "just under".
+//! let day = thresholds.assess_counts(Counts::new(10_000, 200, 3)?);
+//! assert_eq!(day.bounce().level(), Level::Warning);
+//! assert_eq!(day.complaint().level(), Level::Ok);
+//! assert_eq!(thresholds.assess_counts(Counts::new(10_000, 199, 0)?).level(), Level::Ok);
+//!
+//! // 4 % is critical: notify and pause this instance's configuration set.
+//! let bad = thresholds.assess_counts(Counts::new(10_000, 400, 0)?);
+//! assert_eq!(bad.level(), Level::Critical);
+//! let plan = bad.plan(instance.id());
+//! assert_eq!(plan.pause(), Some(instance.configuration_set_name()));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ### 6. Alarm decision: what to do when CloudWatch's alarm arrives
+//!
+//! The alarm reaches the broker as an SNS notification whose `Message` is CloudWatch's
+//! JSON. [`AlarmNotification::decide`] pauses only when a critical alarm of this broker
+//! enters ALARM; everything else is ignored with a reason:
+//!
+//! ```
+//! use ses_broker::{AlarmDecision, AlarmNotification};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
+//! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
+//! #     "default_zone": "appmail.cloud.gov"}"#)?;
+//! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
+//! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
+//! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
+//!
+//! let name = "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-BounceRate-Critical";
+//! let message = |new: &str, old: &str| serde_json::json!({
+//!     "AlarmName": name, "AWSAccountId": "111122223333",
+//!     "NewStateValue": new, "OldStateValue": old,
+//!     "StateChangeTime": "2026-11-30T05:40:12.345+0000",
+//!     "AlarmArn": format!("arn:aws-us-gov:cloudwatch:us-gov-west-1:111122223333:alarm:{name}"),
+//!     "Trigger": {"MetricName": "Reputation.BounceRate", "Namespace": "AWS/SES",
+//!                 "Dimensions": [{"name": "ses:configuration-set",
+//!                                 "value": instance.configuration_set_name().as_str()}]}
+//! }).to_string();
+//!
+//! let alarm = AlarmNotification::from_json(&message("ALARM", "OK"))?;
+//! let decision = alarm.decide(config.account_id(), config.region());
+//! assert!(decision.pauses());
+//! if let AlarmDecision::PauseSending { configuration_set, .. } = &decision {
+//!     // The caller's I/O: SES UpdateConfigurationSetSendingEnabled(Enabled=false).
+//!     assert_eq!(configuration_set, instance.configuration_set_name());
+//! }
+//!
+//! // The same alarm going back to OK pauses nothing.
+//! let recovered = AlarmNotification::from_json(&message("OK", "ALARM"))?;
+//! let decision = recovered.decide(config.account_id(), config.region());
+//! assert!(matches!(decision, AlarmDecision::Ignore(_)));
+//! assert_eq!(decision.to_string(), "ignore: alarm entered OK; only entering ALARM is acted on");
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! ## Map of the crate
@@ -56,6 +330,8 @@
 //! - [`Binding`], [`Credentials`], [`smtp::password`], [`VcapServices`]: what binding
 //!   makes, what the application sees, and how it reads it back.
 //! - [`Thresholds`], [`AlarmDefinition`], [`AlarmNotification`]: reputation protection.
+//! - [`rationale`]: why the thresholds, the derivations and the names are what they are,
+//!   and why each difference from the deployed broker.
 #![forbid(unsafe_code)]
 
 // The public interface: private modules, each re-exported below (`smtp` is also a public
@@ -68,6 +344,7 @@ mod instance;
 mod names;
 mod outputs;
 mod params;
+pub mod rationale;
 mod reputation;
 mod secret;
 pub mod smtp;
