@@ -306,6 +306,9 @@ impl RecordData {
 }
 
 /// All records of one type at one name, with their TTL.
+///
+/// Serialises as `{"name", "type", "ttl", "records"}`, the values in their plain form (the
+/// shape of one entry of [`RequiredRecords`](super::RequiredRecords)' JSON rendering).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RecordSet {
     name: OwnerName,
@@ -355,6 +358,18 @@ impl RecordSet {
     #[must_use]
     pub const fn data(&self) -> &RecordData {
         &self.data
+    }
+}
+
+impl serde::Serialize for RecordSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RecordSet", 4)?;
+        st.serialize_field("name", self.name.as_str())?;
+        st.serialize_field("type", &self.record_type())?;
+        st.serialize_field("ttl", &self.ttl)?;
+        st.serialize_field("records", &self.data.plain_values())?;
+        st.end()
     }
 }
 

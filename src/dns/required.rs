@@ -1,6 +1,6 @@
 //! Deriving the records of SPEC 5 and the records a broker publishes for a generated domain.
 
-use serde::ser::{SerializeMap, SerializeStruct};
+use serde::ser::SerializeMap;
 
 use crate::values::{DomainName, Region};
 
@@ -211,25 +211,11 @@ impl RequiredRecords {
     }
 }
 
-/// One record set in the JSON rendering.
-struct JsonRecord<'a>(&'a RecordSet);
-
-impl serde::Serialize for JsonRecord<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Record", 4)?;
-        st.serialize_field("name", self.0.name().as_str())?;
-        st.serialize_field("type", &self.0.record_type())?;
-        st.serialize_field("ttl", &self.0.ttl())?;
-        st.serialize_field("records", &self.0.data().plain_values())?;
-        st.end()
-    }
-}
-
 impl serde::Serialize for RequiredRecords {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         for (key, set) in self.iter() {
-            map.serialize_entry(key.as_str(), &JsonRecord(set))?;
+            map.serialize_entry(key.as_str(), set)?;
         }
         map.end()
     }
