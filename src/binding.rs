@@ -278,17 +278,7 @@ impl Binding {
                 .any(|s| s.protocol == protocol)
         };
         let credentials = Credentials {
-            region: outputs.region.clone(),
-            identity_domain: outputs.identity_domain.clone(),
-            mail_from_domain: outputs.mail_from_domain.clone(),
-            identity_arn: outputs.identity_arn.clone(),
-            configuration_set_arn: outputs.configuration_set_arn.clone(),
-            reputation_topic_arn: outputs.reputation_topic_arn.clone(),
-            bounce_topic_arn: outputs.bounce_topic_arn.clone(),
-            complaint_topic_arn: outputs.complaint_topic_arn.clone(),
-            delivery_topic_arn: outputs.delivery_topic_arn.clone(),
-            required_records: outputs.required_records.clone(),
-            instructions: outputs.instructions.clone(),
+            instance: outputs.clone(),
             smtp_server: self.smtp.host().clone(),
             smtp_port: self.smtp.submission_port(),
             smtp_tls_port: self.smtp.implicit_tls_port(),
@@ -308,7 +298,7 @@ impl Binding {
                 .filter(|_| subscribed(Protocol::Https))
                 .cloned(),
         };
-        if credentials.region != self.smtp.region().clone() {
+        if outputs.region != *self.smtp.region() {
             return Err(BindError::Credentials(CredentialsError::Inconsistent {
                 key: "region",
                 message: "the instance outputs are of another region than the binding".to_owned(),

@@ -5,36 +5,37 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::outputs::InstanceOutputs;
 use crate::secret::REDACTED;
 use crate::smtp::{SmtpPort, TlsMode};
 use crate::values::{Arn, DomainName, EmailAddress, Region, ValueError, WebhookUrl};
 use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 
 /// The credential keys, spelled once.
-mod key {
-    pub(super) const REGION: &str = "region";
-    pub(super) const DOMAIN: &str = "domain";
-    pub(super) const IDENTITY_ARN: &str = "identity_arn";
-    pub(super) const DOMAIN_ARN: &str = "domain_arn";
-    pub(super) const CONFIGURATION_SET_ARN: &str = "configuration_set_arn";
-    pub(super) const REPUTATION_TOPIC_ARN: &str = "reputation_topic_arn";
-    pub(super) const BOUNCE_TOPIC_ARN: &str = "bounce_topic_arn";
-    pub(super) const COMPLAINT_TOPIC_ARN: &str = "complaint_topic_arn";
-    pub(super) const DELIVERY_TOPIC_ARN: &str = "delivery_topic_arn";
-    pub(super) const REQUIRED_RECORDS: &str = "required_records";
-    pub(super) const INSTRUCTIONS: &str = "instructions";
-    pub(super) const SMTP_SERVER: &str = "smtp_server";
-    pub(super) const SMTP_USER: &str = "smtp_user";
-    pub(super) const SMTP_PASSWORD: &str = "smtp_password";
-    pub(super) const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
-    pub(super) const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
-    pub(super) const NOTIFICATION_EMAIL: &str = "notification_email";
-    pub(super) const NOTIFICATION_WEBHOOK: &str = "notification_webhook";
+pub(crate) mod key {
+    pub(crate) const REGION: &str = "region";
+    pub(crate) const DOMAIN: &str = "domain";
+    pub(crate) const IDENTITY_ARN: &str = "identity_arn";
+    pub(crate) const DOMAIN_ARN: &str = "domain_arn";
+    pub(crate) const CONFIGURATION_SET_ARN: &str = "configuration_set_arn";
+    pub(crate) const REPUTATION_TOPIC_ARN: &str = "reputation_topic_arn";
+    pub(crate) const BOUNCE_TOPIC_ARN: &str = "bounce_topic_arn";
+    pub(crate) const COMPLAINT_TOPIC_ARN: &str = "complaint_topic_arn";
+    pub(crate) const DELIVERY_TOPIC_ARN: &str = "delivery_topic_arn";
+    pub(crate) const REQUIRED_RECORDS: &str = "required_records";
+    pub(crate) const INSTRUCTIONS: &str = "instructions";
+    pub(crate) const SMTP_SERVER: &str = "smtp_server";
+    pub(crate) const SMTP_USER: &str = "smtp_user";
+    pub(crate) const SMTP_PASSWORD: &str = "smtp_password";
+    pub(crate) const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
+    pub(crate) const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+    pub(crate) const NOTIFICATION_EMAIL: &str = "notification_email";
+    pub(crate) const NOTIFICATION_WEBHOOK: &str = "notification_webhook";
     // Extra keys, not in the deployed broker's payload.
-    pub(super) const IDENTITY_DOMAIN: &str = "identity_domain";
-    pub(super) const MAIL_FROM_DOMAIN: &str = "mail_from_domain";
-    pub(super) const SMTP_PORT: &str = "smtp_port";
-    pub(super) const SMTP_TLS_PORT: &str = "smtp_tls_port";
+    pub(crate) const IDENTITY_DOMAIN: &str = "identity_domain";
+    pub(crate) const MAIL_FROM_DOMAIN: &str = "mail_from_domain";
+    pub(crate) const SMTP_PORT: &str = "smtp_port";
+    pub(crate) const SMTP_TLS_PORT: &str = "smtp_tls_port";
 }
 
 /// The credentials of one binding: what an application finds under `credentials` in
@@ -108,28 +109,8 @@ mod key {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
-    /// The SES region.
-    pub(crate) region: Region,
-    /// The verified SES identity (the domain to send from).
-    pub(crate) identity_domain: DomainName,
-    /// The custom MAIL FROM domain, a subdomain of the identity domain.
-    pub(crate) mail_from_domain: Option<DomainName>,
-    /// `arn:P:ses:R:A:identity/<identity_domain>`.
-    pub(crate) identity_arn: Arn,
-    /// `arn:P:ses:R:A:configuration-set/<name>`.
-    pub(crate) configuration_set_arn: Arn,
-    /// The SNS topic of reputation alarms.
-    pub(crate) reputation_topic_arn: Arn,
-    /// Feedback topics: all three set, or none (feedback notifications off).
-    pub(crate) bounce_topic_arn: Option<Arn>,
-    /// See `bounce_topic_arn`.
-    pub(crate) complaint_topic_arn: Option<Arn>,
-    /// See `bounce_topic_arn`.
-    pub(crate) delivery_topic_arn: Option<Arn>,
-    /// The DNS records text; with `instructions`, only for a customer domain.
-    pub(crate) required_records: Option<String>,
-    /// What to do with `required_records`.
-    pub(crate) instructions: Option<String>,
+    /// The instance's outputs (SPEC 7), which every binding of the instance carries.
+    pub(crate) instance: InstanceOutputs,
     /// The SMTP host.
     pub(crate) smtp_server: DomainName,
     /// A STARTTLS port (587).
@@ -448,16 +429,19 @@ impl Credentials {
             AccessKey::new(key_id, secret).map_err(malformed(key::AWS_ACCESS_KEY_ID))?;
 
         let credentials = Self {
-            identity_domain,
-            mail_from_domain,
-            identity_arn,
-            configuration_set_arn: r.required(key::CONFIGURATION_SET_ARN, Arn::parse)?,
-            reputation_topic_arn: r.required(key::REPUTATION_TOPIC_ARN, Arn::parse)?,
-            bounce_topic_arn: r.topic(key::BOUNCE_TOPIC_ARN)?,
-            complaint_topic_arn: r.topic(key::COMPLAINT_TOPIC_ARN)?,
-            delivery_topic_arn: r.topic(key::DELIVERY_TOPIC_ARN)?,
-            required_records: r.optional_str(key::REQUIRED_RECORDS)?.map(str::to_owned),
-            instructions: r.optional_str(key::INSTRUCTIONS)?.map(str::to_owned),
+            instance: InstanceOutputs {
+                region,
+                identity_domain,
+                mail_from_domain,
+                identity_arn,
+                configuration_set_arn: r.required(key::CONFIGURATION_SET_ARN, Arn::parse)?,
+                reputation_topic_arn: r.required(key::REPUTATION_TOPIC_ARN, Arn::parse)?,
+                bounce_topic_arn: r.topic(key::BOUNCE_TOPIC_ARN)?,
+                complaint_topic_arn: r.topic(key::COMPLAINT_TOPIC_ARN)?,
+                delivery_topic_arn: r.topic(key::DELIVERY_TOPIC_ARN)?,
+                required_records: r.optional_str(key::REQUIRED_RECORDS)?.map(str::to_owned),
+                instructions: r.optional_str(key::INSTRUCTIONS)?.map(str::to_owned),
+            },
             smtp_server: r.required(key::SMTP_SERVER, DomainName::parse)?,
             smtp_port: r.port(key::SMTP_PORT, SmtpPort::SUBMISSION, TlsMode::StartTls)?,
             smtp_tls_port: r.port(key::SMTP_TLS_PORT, SmtpPort::SMTPS, TlsMode::Implicit)?,
@@ -465,7 +449,6 @@ impl Credentials {
             access_key,
             notification_email: r.optional(key::NOTIFICATION_EMAIL, EmailAddress::parse)?,
             notification_webhook: r.optional(key::NOTIFICATION_WEBHOOK, WebhookUrl::parse)?,
-            region,
         };
         credentials.check()?;
         Ok(credentials)
@@ -477,28 +460,32 @@ impl Credentials {
     /// and `instructions` together, and each port's TLS mode. Reading calls it; code
     /// building credentials field by field should call it in its tests.
     pub(crate) fn check(&self) -> Result<(), CredentialsError> {
-        let account = self.identity_arn.account();
+        let account = self.instance.identity_arn.account();
         let arns = [
-            (key::IDENTITY_ARN, Some(&self.identity_arn), "ses"),
+            (key::IDENTITY_ARN, Some(&self.instance.identity_arn), "ses"),
             (
                 key::CONFIGURATION_SET_ARN,
-                Some(&self.configuration_set_arn),
+                Some(&self.instance.configuration_set_arn),
                 "ses",
             ),
             (
                 key::REPUTATION_TOPIC_ARN,
-                Some(&self.reputation_topic_arn),
+                Some(&self.instance.reputation_topic_arn),
                 "sns",
             ),
-            (key::BOUNCE_TOPIC_ARN, self.bounce_topic_arn.as_ref(), "sns"),
+            (
+                key::BOUNCE_TOPIC_ARN,
+                self.instance.bounce_topic_arn.as_ref(),
+                "sns",
+            ),
             (
                 key::COMPLAINT_TOPIC_ARN,
-                self.complaint_topic_arn.as_ref(),
+                self.instance.complaint_topic_arn.as_ref(),
                 "sns",
             ),
             (
                 key::DELIVERY_TOPIC_ARN,
-                self.delivery_topic_arn.as_ref(),
+                self.instance.delivery_topic_arn.as_ref(),
                 "sns",
             ),
         ];
@@ -510,7 +497,7 @@ impl Credentials {
                     format!("is an {} ARN, not an {service} one", arn.service()),
                 ));
             }
-            if arn.region() != self.region.as_str() {
+            if arn.region() != self.instance.region.as_str() {
                 return Err(inconsistent(name, "is not in the credentials' region"));
             }
             if arn.account() != account {
@@ -520,13 +507,14 @@ impl Credentials {
                 ));
             }
         }
-        if identity_domain_of(&self.identity_arn)? != self.identity_domain {
+        if identity_domain_of(&self.instance.identity_arn)? != self.instance.identity_domain {
             return Err(inconsistent(
                 key::IDENTITY_ARN,
                 "does not name the identity domain",
             ));
         }
         if self
+            .instance
             .configuration_set_arn
             .resource()
             .strip_prefix("configuration-set/")
@@ -537,8 +525,9 @@ impl Credentials {
                 "is not an SES configuration set ARN (resource configuration-set/<name>)",
             ));
         }
-        if let Some(mail_from) = &self.mail_from_domain
-            && (mail_from == &self.identity_domain || !mail_from.is_within(&self.identity_domain))
+        if let Some(mail_from) = &self.instance.mail_from_domain
+            && (mail_from == &self.instance.identity_domain
+                || !mail_from.is_within(&self.instance.identity_domain))
         {
             return Err(inconsistent(
                 key::MAIL_FROM_DOMAIN,
@@ -546,9 +535,18 @@ impl Credentials {
             ));
         }
         let feedback = [
-            (key::BOUNCE_TOPIC_ARN, self.bounce_topic_arn.is_some()),
-            (key::COMPLAINT_TOPIC_ARN, self.complaint_topic_arn.is_some()),
-            (key::DELIVERY_TOPIC_ARN, self.delivery_topic_arn.is_some()),
+            (
+                key::BOUNCE_TOPIC_ARN,
+                self.instance.bounce_topic_arn.is_some(),
+            ),
+            (
+                key::COMPLAINT_TOPIC_ARN,
+                self.instance.complaint_topic_arn.is_some(),
+            ),
+            (
+                key::DELIVERY_TOPIC_ARN,
+                self.instance.delivery_topic_arn.is_some(),
+            ),
         ];
         let on = feedback.iter().filter(|(_, set)| *set).count();
         if on != 0 && on != feedback.len() {
@@ -561,7 +559,7 @@ impl Credentials {
                 "is empty while other feedback topics are set; the three are on or off together",
             ));
         }
-        match (&self.required_records, &self.instructions) {
+        match (&self.instance.required_records, &self.instance.instructions) {
             (Some(_), None) => {
                 return Err(inconsistent(
                     key::REQUIRED_RECORDS,
@@ -606,10 +604,16 @@ fn identity_domain_of(arn: &Arn) -> Result<DomainName, CredentialsError> {
 
 /// Getters, one per key.
 impl Credentials {
+    /// The instance outputs these credentials carry.
+    #[must_use]
+    pub const fn instance_outputs(&self) -> &InstanceOutputs {
+        &self.instance
+    }
+
     /// `region`: the SES region.
     #[must_use]
     pub const fn region(&self) -> &Region {
-        &self.region
+        &self.instance.region
     }
 
     /// `domain`, as the deployed broker fills it: the MAIL FROM domain when one is set,
@@ -617,82 +621,80 @@ impl Credentials {
     /// [`Credentials::identity_domain`]: SES checks the From domain against the identity.
     #[must_use]
     pub fn domain(&self) -> &DomainName {
-        self.mail_from_domain
-            .as_ref()
-            .unwrap_or(&self.identity_domain)
+        self.instance.domain()
     }
 
     /// `identity_domain` (extra key): the verified SES identity, the domain to send from.
     #[must_use]
     pub const fn identity_domain(&self) -> &DomainName {
-        &self.identity_domain
+        &self.instance.identity_domain
     }
 
     /// `mail_from_domain` (extra key): the custom MAIL FROM (envelope sender) domain.
     #[must_use]
     pub const fn mail_from_domain(&self) -> Option<&DomainName> {
-        self.mail_from_domain.as_ref()
+        self.instance.mail_from_domain.as_ref()
     }
 
     /// `identity_arn`: the SES identity's ARN.
     #[must_use]
     pub const fn identity_arn(&self) -> &Arn {
-        &self.identity_arn
+        &self.instance.identity_arn
     }
 
     /// `domain_arn`: the deprecated twin of `identity_arn`, always equal to it.
     #[must_use]
     pub const fn domain_arn(&self) -> &Arn {
-        &self.identity_arn
+        &self.instance.identity_arn
     }
 
     /// `configuration_set_arn`: the instance's SES configuration set.
     #[must_use]
     pub const fn configuration_set_arn(&self) -> &Arn {
-        &self.configuration_set_arn
+        &self.instance.configuration_set_arn
     }
 
     /// `reputation_topic_arn`: the SNS topic of reputation alarms.
     #[must_use]
     pub const fn reputation_topic_arn(&self) -> &Arn {
-        &self.reputation_topic_arn
+        &self.instance.reputation_topic_arn
     }
 
     /// `bounce_topic_arn`: `None` (`""` in the payload) when feedback notifications are off.
     #[must_use]
     pub const fn bounce_topic_arn(&self) -> Option<&Arn> {
-        self.bounce_topic_arn.as_ref()
+        self.instance.bounce_topic_arn.as_ref()
     }
 
     /// `complaint_topic_arn`: `None` (`""`) when feedback notifications are off.
     #[must_use]
     pub const fn complaint_topic_arn(&self) -> Option<&Arn> {
-        self.complaint_topic_arn.as_ref()
+        self.instance.complaint_topic_arn.as_ref()
     }
 
     /// `delivery_topic_arn`: `None` (`""`) when feedback notifications are off.
     #[must_use]
     pub const fn delivery_topic_arn(&self) -> Option<&Arn> {
-        self.delivery_topic_arn.as_ref()
+        self.instance.delivery_topic_arn.as_ref()
     }
 
     /// Whether feedback notifications (bounce, complaint, delivery topics) are on.
     #[must_use]
     pub const fn feedback_enabled(&self) -> bool {
-        self.bounce_topic_arn.is_some()
+        self.instance.bounce_topic_arn.is_some()
     }
 
     /// `required_records`: the DNS records to publish, as the deployed broker's HCL-like
     /// text; `None` for a generated domain.
     #[must_use]
     pub fn required_records(&self) -> Option<&str> {
-        self.required_records.as_deref()
+        self.instance.required_records.as_deref()
     }
 
     /// `instructions`: what to do with `required_records`; `None` for a generated domain.
     #[must_use]
     pub fn instructions(&self) -> Option<&str> {
-        self.instructions.as_deref()
+        self.instance.instructions.as_deref()
     }
 
     /// `smtp_server`: the SMTP host.
@@ -761,7 +763,8 @@ impl Credentials {
     #[must_use]
     pub fn smtp_password_matches(&self) -> bool {
         let mut buf = [0_u8; crate::secret::SMTP_PASSWORD_LEN];
-        let derived = crate::smtp::password_into(self.access_key.secret(), &self.region, &mut buf);
+        let derived =
+            crate::smtp::password_into(self.access_key.secret(), &self.instance.region, &mut buf);
         let matches = self.smtp_password.verify(derived);
         zeroize::Zeroize::zeroize(&mut buf);
         matches
@@ -787,38 +790,11 @@ impl Credentials {
             map.insert(k.to_owned(), v);
         };
         let text = |s: &str| Value::String(s.to_owned());
-        let topic = |t: Option<&Arn>| text(t.map_or("", Arn::as_str));
         let secret = |s: &str| text(if secrets { s } else { REDACTED });
-        put(key::REGION, text(self.region.as_str()));
-        put(key::DOMAIN, text(self.domain().as_str()));
-        put(key::IDENTITY_DOMAIN, text(self.identity_domain.as_str()));
-        if let Some(mail_from) = &self.mail_from_domain {
-            put(key::MAIL_FROM_DOMAIN, text(mail_from.as_str()));
-        }
-        put(key::IDENTITY_ARN, text(self.identity_arn.as_str()));
-        put(key::DOMAIN_ARN, text(self.identity_arn.as_str()));
-        put(
-            key::CONFIGURATION_SET_ARN,
-            text(self.configuration_set_arn.as_str()),
-        );
-        put(
-            key::REPUTATION_TOPIC_ARN,
-            text(self.reputation_topic_arn.as_str()),
-        );
-        put(key::BOUNCE_TOPIC_ARN, topic(self.bounce_topic_arn.as_ref()));
-        put(
-            key::COMPLAINT_TOPIC_ARN,
-            topic(self.complaint_topic_arn.as_ref()),
-        );
-        put(
-            key::DELIVERY_TOPIC_ARN,
-            topic(self.delivery_topic_arn.as_ref()),
-        );
-        if let Some(records) = &self.required_records {
-            put(key::REQUIRED_RECORDS, text(records));
-        }
-        if let Some(instructions) = &self.instructions {
-            put(key::INSTRUCTIONS, text(instructions));
+        if let Value::Object(instance) = self.instance.to_json() {
+            for (k, v) in instance {
+                put(&k, v);
+            }
         }
         put(key::SMTP_SERVER, text(self.smtp_server.as_str()));
         put(key::SMTP_PORT, Value::from(self.smtp_port.number()));

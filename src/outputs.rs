@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::credentials::key;
 use crate::dns::{DkimSigning, DnsError, RecordDiff};
 use crate::instance::{BrokerConfig, Instance, InstanceError, Topic};
 use crate::params::{ParamErrors, ProvisionField};
@@ -100,33 +101,33 @@ impl Serialize for InstanceOutputs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("region", &self.region)?;
-        map.serialize_entry("domain", self.domain())?;
-        map.serialize_entry("identity_arn", &self.identity_arn)?;
-        map.serialize_entry("domain_arn", &self.identity_arn)?;
-        map.serialize_entry("configuration_set_arn", &self.configuration_set_arn)?;
-        map.serialize_entry("reputation_topic_arn", &self.reputation_topic_arn)?;
+        map.serialize_entry(key::REGION, &self.region)?;
+        map.serialize_entry(key::DOMAIN, self.domain())?;
+        map.serialize_entry(key::IDENTITY_ARN, &self.identity_arn)?;
+        map.serialize_entry(key::DOMAIN_ARN, &self.identity_arn)?;
+        map.serialize_entry(key::CONFIGURATION_SET_ARN, &self.configuration_set_arn)?;
+        map.serialize_entry(key::REPUTATION_TOPIC_ARN, &self.reputation_topic_arn)?;
         map.serialize_entry(
-            "bounce_topic_arn",
+            key::BOUNCE_TOPIC_ARN,
             arn_or_empty(self.bounce_topic_arn.as_ref()),
         )?;
         map.serialize_entry(
-            "complaint_topic_arn",
+            key::COMPLAINT_TOPIC_ARN,
             arn_or_empty(self.complaint_topic_arn.as_ref()),
         )?;
         map.serialize_entry(
-            "delivery_topic_arn",
+            key::DELIVERY_TOPIC_ARN,
             arn_or_empty(self.delivery_topic_arn.as_ref()),
         )?;
         if let Some(records) = &self.required_records {
-            map.serialize_entry("required_records", records)?;
+            map.serialize_entry(key::REQUIRED_RECORDS, records)?;
         }
         if let Some(instructions) = &self.instructions {
-            map.serialize_entry("instructions", instructions)?;
+            map.serialize_entry(key::INSTRUCTIONS, instructions)?;
         }
-        map.serialize_entry("identity_domain", &self.identity_domain)?;
+        map.serialize_entry(key::IDENTITY_DOMAIN, &self.identity_domain)?;
         if let Some(mail_from) = &self.mail_from_domain {
-            map.serialize_entry("mail_from_domain", mail_from)?;
+            map.serialize_entry(key::MAIL_FROM_DOMAIN, mail_from)?;
         }
         map.end()
     }
