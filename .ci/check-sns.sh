@@ -37,7 +37,7 @@ verify() { # verify FILE TOPIC [extra args]: runs sesctl, leaves stdout/stderr i
   local file=$1 want_topic=$2
   shift 2
   set +e
-  cargo run --quiet --features verify --example sesctl -- sns verify \
+  cargo run --quiet --example sesctl -- sns verify \
     --cert "$tmp/cert.pem" --topic "$want_topic" "$@" <"$file" >"$tmp/out" 2>"$tmp/err"
   status=$?
   set -e
