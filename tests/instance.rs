@@ -642,3 +642,29 @@ fn alarm_names_follow_the_base_name() {
         ]
     );
 }
+
+#[test]
+fn foundation_and_instance_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<ses_broker::DomainName>();
+    send_sync::<ses_broker::EmailAddress>();
+    send_sync::<ses_broker::Region>();
+    send_sync::<ses_broker::Arn>();
+    send_sync::<ses_broker::WebhookUrl>();
+    send_sync::<ses_broker::SourceIp>();
+    send_sync::<ses_broker::ValueError>();
+    send_sync::<ses_broker::ProvisionParams>();
+    send_sync::<ses_broker::BindParams>();
+    send_sync::<ses_broker::ParamErrors>();
+    send_sync::<ses_broker::Update>();
+    send_sync::<ses_broker::Catalog>();
+    send_sync::<BrokerConfig>();
+    send_sync::<Instance>();
+    send_sync::<ses_broker::InstanceOutputs>();
+    send_sync::<ses_broker::InstanceUpdate>();
+    send_sync::<ses_broker::UpdateError>();
+    send_sync::<Binding>();
+    send_sync::<ses_broker::BindingPlan>();
+    send_sync::<ses_broker::BindError>();
+    send_sync::<ses_broker::Policy>();
+}
