@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::credentials::{Credentials, CredentialsError, json_type};
+use crate::credentials::{Credentials, CredentialsError};
+use crate::values::json_type;
 use crate::values::{BindingId, InstanceId, ValueError, excerpt};
 
 /// The service offering label (and the tag) that marks an SES binding.

@@ -4,8 +4,6 @@
 
 mod read;
 
-pub(crate) use read::json_type;
-
 use serde::Serialize;
 use serde_json::{Map, Value};
 

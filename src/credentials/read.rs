@@ -8,18 +8,7 @@ use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 use serde_json::{Map, Value};
 
 use super::{Credentials, CredentialsError, key};
-
-/// The JSON type of a value, for messages (never the value itself).
-pub(crate) const fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::values::json_type;
 
 fn inconsistent(key: &'static str, message: impl Into<String>) -> CredentialsError {
     CredentialsError::Inconsistent {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::MAX_DOCUMENT_BYTES;
 use super::errors::{ParamError, ParamErrorKind, ParamErrors};
-use crate::values::{ValueError, excerpt};
+use crate::values::{ValueError, excerpt, json_type};
 
 /// A JSON value as far as parameter checking needs it, borrowing strings from the document.
 ///
@@ -213,7 +213,7 @@ impl<'a> Document<'a> {
                         .collect(),
                 })
             }
-            other => Err(not_an_object(Json::from_value(other).type_name())),
+            other => Err(not_an_object(json_type(other))),
         }
     }
 

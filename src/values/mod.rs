@@ -136,6 +136,18 @@ pub(crate) fn json_problem(error: &serde_json::Error) -> String {
     }
 }
 
+/// The JSON type of a value, for messages (never the value itself).
+pub(crate) const fn json_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 /// Describes one character for a message: printable ASCII quoted, anything else by code point.
 pub(crate) fn describe_char(c: char) -> String {
     if c == ' ' {
