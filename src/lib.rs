@@ -344,18 +344,14 @@ mod catalog;
 mod credentials;
 mod dns;
 mod instance;
-mod names;
-mod outputs;
 mod params;
 pub mod rationale;
 mod reputation;
-mod secret;
 pub mod smtp;
 // Named concepts with several types each: public modules (`sns::Message`, `events::Event`).
 pub mod events;
 pub mod sns;
 mod values;
-mod vcap;
 
 pub use binding::{
     BindError, BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy,
@@ -363,19 +359,21 @@ pub use binding::{
 };
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
 pub use credentials::{Credentials, CredentialsError, WithSecrets};
+pub use instance::names::{
+    AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName,
+};
+pub use instance::outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 pub use instance::{
     BrokerConfig, ConfigError, Instance, InstanceError, MAX_DEFAULT_ZONE_LEN, NAME_PREFIX, Topic,
     generated_domain,
 };
-pub use names::{AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName};
-pub use outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 pub use params::{
     BindParams, MAX_DMARC_RECORD_LEN, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN,
     MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
     ProvisionParamsBuilder, ROOT_PATH, Update,
 };
-pub use secret::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 pub use smtp::{SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
+pub use values::secret::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 pub use values::{
     AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
     Region, SourceIp, ValueError, ValueKind, WebhookUrl,
@@ -389,6 +387,7 @@ pub use reputation::{
     configuration_set_of,
 };
 
+pub use credentials::vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};
 pub use dns::{
     BrokerManagedRecords, CISA_AGGREGATE_ADDRESS, ChangeBatch, CheckReport, Conflict, DkimSigning,
     DkimToken, DmarcError, DmarcPolicy, DmarcRecipients, DmarcRecord, DmarcUri, DnsError,
@@ -398,4 +397,3 @@ pub use dns::{
     SpfMerge, SpfRecord, SpfTerm, SpfTermKind, Ttl, TxtData, check, default_signing_zone,
     required_records, route53_change_batch, zone_file_fragment,
 };
-pub use vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};

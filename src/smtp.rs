@@ -35,7 +35,7 @@ use sha2::block_api::compress256;
 use sha2::{Digest as _, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::secret::{SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION};
+use crate::values::secret::{SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION};
 use crate::values::{DomainName, Region};
 use crate::{SecretAccessKey, SmtpPassword};
 

@@ -3,13 +3,14 @@
 //! delivers them, plus a few clearly named extra keys.
 
 mod read;
+pub(crate) mod vcap;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::outputs::InstanceOutputs;
-use crate::secret::REDACTED;
+use crate::instance::outputs::InstanceOutputs;
 use crate::smtp::SmtpPort;
+use crate::values::secret::REDACTED;
 use crate::values::{Arn, DomainName, EmailAddress, Region, WebhookUrl};
 use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 
@@ -367,7 +368,7 @@ impl Credentials {
     /// a test) whether it will authenticate.
     #[must_use]
     pub fn smtp_password_matches(&self) -> bool {
-        let mut buf = [0_u8; crate::secret::SMTP_PASSWORD_LEN];
+        let mut buf = [0_u8; crate::values::secret::SMTP_PASSWORD_LEN];
         let derived =
             crate::smtp::password_into(self.access_key.secret(), &self.instance.region, &mut buf);
         let matches = self.smtp_password.verify(derived);

@@ -1,8 +1,8 @@
 //! Reading credentials: every key typed, checked alone and against the others.
 
-use crate::outputs::InstanceOutputs;
-use crate::secret::REDACTED;
+use crate::instance::outputs::InstanceOutputs;
 use crate::smtp::{SmtpPort, TlsMode};
+use crate::values::secret::REDACTED;
 use crate::values::{Arn, DomainName, EmailAddress, Region, ValueError, WebhookUrl};
 use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 use serde_json::{Map, Value};

@@ -60,7 +60,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use url::Url;
 
-use crate::names::TopicName;
+use crate::instance::names::TopicName;
 use crate::values::{Arn, Region, excerpt, json_problem};
 
 /// Largest body accepted. SNS payloads are at most 256 KiB; JSON escaping of the inner

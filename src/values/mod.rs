@@ -11,6 +11,7 @@ mod email;
 mod ids;
 mod mail_from;
 mod region;
+pub(crate) mod secret;
 mod source_ip;
 mod webhook;
 

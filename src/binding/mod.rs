@@ -4,12 +4,12 @@
 use serde::Serialize;
 
 use crate::credentials::{Credentials, CredentialsError};
+use crate::instance::names::{IamPath, IamUserName};
+use crate::instance::outputs::InstanceOutputs;
 use crate::instance::{Instance, NAME_PREFIX, Topic};
-use crate::names::{IamPath, IamUserName};
-use crate::outputs::InstanceOutputs;
 use crate::params::BindParams;
-use crate::secret::{AccessKey, SmtpPassword};
 use crate::smtp::{self, SmtpEndpoint, SmtpError};
+use crate::values::secret::{AccessKey, SmtpPassword};
 use crate::values::{Arn, BindingId, EmailAddress, WebhookUrl};
 
 /// The IAM path of every binding's user.

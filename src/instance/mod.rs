@@ -8,9 +8,12 @@ use sha2::{Digest, Sha256};
 use crate::dns::{
     BrokerManagedRecords, DkimSigning, DmarcRecipients, DnsError, RequiredRecords, required_records,
 };
-use crate::names::{ConfigurationSetName, KmsAlias, TopicName};
+use crate::instance::names::{ConfigurationSetName, KmsAlias, TopicName};
 use crate::params::ProvisionParams;
 use crate::values::{AccountId, Arn, DomainName, InstanceId, Partition, Region, ValueError};
+
+pub(crate) mod names;
+pub(crate) mod outputs;
 
 /// The prefix of every resource name the broker makes (the deployed broker's, kept so that
 /// existing instances keep their names).
