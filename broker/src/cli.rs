@@ -1,0 +1,95 @@
+//! The command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// `ses-broker-server`: an Open Service Broker API v2.17 broker for Amazon SES.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "ses-broker-server", version, about)]
+pub struct Args {
+    /// The address to listen on (HTTP; put TLS in front of it).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The HTTP Basic user name the platform authenticates with.
+    #[arg(long, default_value = "USER")]
+    pub username: String,
+    /// The HTTP Basic password the platform authenticates with.
+    #[arg(long)]
+    pub password: String,
+    /// The operator's configuration, the JSON `BrokerConfig::from_json` reads (without it,
+    /// a built-in demonstration configuration).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Which AWS to drive: `memory`, an in-memory stand-in for trying the broker anywhere, or
+    /// `sdk`, the real services through the AWS SDK for Rust and the standard credential chain.
+    #[arg(long, value_enum, default_value_t = AwsChoice::Memory)]
+    pub aws: AwsChoice,
+    /// With `--aws sdk`: send every AWS call to this endpoint (an emulator such as moto).
+    #[arg(long, value_name = "URL")]
+    pub aws_endpoint: Option<String>,
+}
+
+/// The value of `--aws`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AwsChoice {
+    /// The in-memory stand-in.
+    Memory,
+    /// The AWS SDK for Rust.
+    Sdk,
+}
+
+impl Args {
+    /// The problems clap cannot see: empty credentials, an endpoint without `--aws sdk`.
+    ///
+    /// # Errors
+    /// A message naming the flag.
+    pub fn check(&self) -> Result<(), String> {
+        if self.username.is_empty() || self.password.is_empty() {
+            return Err("--username and --password must not be empty".to_owned());
+        }
+        if self.aws_endpoint.is_some() && self.aws != AwsChoice::Sdk {
+            return Err("--aws-endpoint needs --aws sdk".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a failed assertion is how a test reports")]
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        let args = Args::try_parse_from(std::iter::once("ses-broker-server").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        args.check()?;
+        Ok(args)
+    }
+
+    #[test]
+    fn defaults_are_loopback_and_the_stand_in() {
+        let args = parse(&["--password", "p"]).unwrap();
+        assert_eq!(args.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(args.username, "USER");
+        assert_eq!(args.aws, AwsChoice::Memory);
+        assert!(args.config.is_none() && args.aws_endpoint.is_none());
+    }
+
+    #[test]
+    fn sdk_with_an_endpoint() {
+        let args = parse(&["--password=p", "--aws", "sdk", "--aws-endpoint", "http://127.0.0.1:5000"]).unwrap();
+        assert_eq!(args.aws, AwsChoice::Sdk);
+        assert_eq!(args.aws_endpoint.as_deref(), Some("http://127.0.0.1:5000"));
+    }
+
+    #[test]
+    fn refusals_name_the_flag() {
+        assert!(parse(&[]).unwrap_err().contains("--password"));
+        assert!(parse(&["--password", ""]).unwrap_err().contains("--password"));
+        assert!(parse(&["--password", "p", "--aws-endpoint", "http://x"]).unwrap_err().contains("--aws sdk"));
+        assert!(parse(&["--password", "p", "--aws", "cloud"]).unwrap_err().contains("--aws"));
+        assert!(parse(&["--password", "p", "--listen", "nowhere"]).unwrap_err().contains("--listen"));
+    }
+}
