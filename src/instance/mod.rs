@@ -10,7 +10,9 @@ use crate::dns::{
 };
 use crate::instance::names::{ConfigurationSetName, KmsAlias, TopicName};
 use crate::params::ProvisionParams;
-use crate::values::{AccountId, Arn, DomainName, InstanceId, Partition, Region, ValueError};
+use crate::values::{
+    AccountId, Arn, DomainName, HostedZoneId, InstanceId, Partition, Region, ValueError,
+};
 
 pub(crate) mod names;
 pub(crate) mod outputs;
@@ -56,6 +58,17 @@ pub struct BrokerConfig {
     account_id: AccountId,
     default_zone: DomainName,
     platform_topic_arns: Vec<Arn>,
+    aws: AwsSettings,
+}
+
+/// The settings only the AWS side uses (issue 11); see the accessors.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct AwsSettings {
+    environment: String,
+    broker_principal_arn: Option<Arn>,
+    dns_account_id: Option<AccountId>,
+    dns_partition: Option<Partition>,
+    parent_hosted_zone_id: Option<HostedZoneId>,
 }
 
 #[derive(serde::Deserialize)]
@@ -66,7 +79,16 @@ struct RawConfig {
     default_zone: String,
     #[serde(default)]
     platform_topic_arns: Vec<String>,
+    #[serde(default)]
+    environment: String,
+    broker_principal_arn: Option<String>,
+    dns_account_id: Option<String>,
+    dns_partition: Option<String>,
+    parent_hosted_zone_id: Option<String>,
 }
+
+/// Longest environment name: it is a tag value (AWS: 256 characters).
+const MAX_ENVIRONMENT_CHARS: usize = 256;
 
 impl BrokerConfig {
     /// The configuration from its parts.
@@ -112,11 +134,83 @@ impl BrokerConfig {
             account_id,
             default_zone,
             platform_topic_arns,
+            aws: AwsSettings::default(),
         })
     }
 
+    /// Sets the environment name that tags every AWS resource (`environment`, e.g.
+    /// `production`): at most 256 letters, digits, spaces and `_ . : / = + - @`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming `environment` when it breaks AWS's tag value rules.
+    pub fn with_environment(mut self, environment: &str) -> Result<Self, ConfigError> {
+        let bad = environment.chars().count() > MAX_ENVIRONMENT_CHARS
+            || !environment
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
+        if bad {
+            return Err(ConfigError {
+                problems: vec![(
+                    "environment".to_owned(),
+                    format!(
+                        "must be at most {MAX_ENVIRONMENT_CHARS} letters, digits, spaces and _ . : / = + - @ (it is a tag value)"
+                    ),
+                )],
+            });
+        }
+        environment.clone_into(&mut self.aws.environment);
+        Ok(self)
+    }
+
+    /// Sets the broker's own IAM principal (the user or role its AWS credentials belong to,
+    /// as STS `GetCallerIdentity` reports it): every topic key's policy grants it `kms:*`,
+    /// so the broker can manage and delete the keys it creates.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming `broker_principal_arn` when it is not an IAM or STS ARN of
+    /// the broker's account and partition.
+    pub fn with_broker_principal_arn(mut self, arn: Arn) -> Result<Self, ConfigError> {
+        if !matches!(arn.service(), "iam" | "sts")
+            || arn.partition() != self.partition()
+            || arn.account() != self.account_id.as_str()
+        {
+            return Err(ConfigError {
+                problems: vec![(
+                    "broker_principal_arn".to_owned(),
+                    format!(
+                        "must be an IAM or STS principal ARN of account {} in partition {}",
+                        self.account_id,
+                        self.partition()
+                    ),
+                )],
+            });
+        }
+        self.aws.broker_principal_arn = Some(arn);
+        Ok(self)
+    }
+
+    /// Sets where generated domains' DNS lives: the DNS account and its partition (cloud.gov
+    /// keeps DNS in a commercial account and SES in GovCloud) and the Route 53 hosted zone
+    /// of [`Self::default_zone`] that receives each generated domain's NS delegation.
+    #[must_use]
+    pub fn with_dns(
+        mut self,
+        account_id: AccountId,
+        partition: Partition,
+        parent_hosted_zone_id: HostedZoneId,
+    ) -> Self {
+        self.aws.dns_account_id = Some(account_id);
+        self.aws.dns_partition = Some(partition);
+        self.aws.parent_hosted_zone_id = Some(parent_hosted_zone_id);
+        self
+    }
+
     /// Reads the configuration from JSON: `region`, `account_id`, `default_zone` and
-    /// optionally `platform_topic_arns`.
+    /// optionally `platform_topic_arns`, `environment` (default `""`),
+    /// `broker_principal_arn` (a broker may learn it from STS and add it with
+    /// [`Self::with_broker_principal_arn`]), `dns_account_id` and `dns_partition` (default:
+    /// the SES account and its partition) and `parent_hosted_zone_id` (needed before an
+    /// instance with a generated domain can be created in AWS).
     ///
     /// # Errors
     /// [`ConfigError`] with every problem found.
@@ -152,12 +246,90 @@ impl BrokerConfig {
                 Err(e) => problems.push((format!("platform_topic_arns[{index}]"), e.to_string())),
             }
         }
-        match (region, account, zone) {
-            (Ok(region), Ok(account), Ok(zone)) if problems.is_empty() => {
-                Self::new(region, account, zone, topics)
+        let principal = parse_optional(
+            &mut problems,
+            "broker_principal_arn",
+            raw.broker_principal_arn.as_deref(),
+            Arn::parse,
+        );
+        let dns_account = parse_optional(
+            &mut problems,
+            "dns_account_id",
+            raw.dns_account_id.as_deref(),
+            AccountId::parse,
+        );
+        let dns_partition = raw.dns_partition.as_deref().and_then(|p| {
+            let found = Partition::parse(p);
+            if found.is_none() {
+                problems.push((
+                    "dns_partition".to_owned(),
+                    "is not a known AWS partition (aws, aws-us-gov, aws-cn, ...)".to_owned(),
+                ));
             }
-            _ => Err(ConfigError { problems }),
+            found
+        });
+        let parent_zone = parse_optional(
+            &mut problems,
+            "parent_hosted_zone_id",
+            raw.parent_hosted_zone_id.as_deref(),
+            HostedZoneId::parse,
+        );
+        let mut config = match (region, account, zone) {
+            (Ok(region), Ok(account), Ok(zone)) if problems.is_empty() => {
+                Self::new(region, account, zone, topics)?
+            }
+            _ => return Err(ConfigError { problems }),
+        };
+        let mut problems = Vec::new();
+        let mut keep = |result: Result<Self, ConfigError>, previous: &Self| match result {
+            Ok(next) => next,
+            Err(e) => {
+                problems.extend(e.problems);
+                previous.clone()
+            }
+        };
+        config = keep(config.clone().with_environment(&raw.environment), &config);
+        if let Some(arn) = principal {
+            config = keep(config.clone().with_broker_principal_arn(arn), &config);
         }
+        config.aws.dns_account_id = dns_account;
+        config.aws.dns_partition = dns_partition;
+        config.aws.parent_hosted_zone_id = parent_zone;
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+
+    /// The environment name tagging every AWS resource (`""` when not configured).
+    #[must_use]
+    pub fn environment(&self) -> &str {
+        &self.aws.environment
+    }
+
+    /// The broker's own principal ARN, when configured.
+    #[must_use]
+    pub const fn broker_principal_arn(&self) -> Option<&Arn> {
+        self.aws.broker_principal_arn.as_ref()
+    }
+
+    /// The account that holds generated domains' DNS (default: the SES account).
+    #[must_use]
+    pub fn dns_account_id(&self) -> &AccountId {
+        self.aws.dns_account_id.as_ref().unwrap_or(&self.account_id)
+    }
+
+    /// The partition of the DNS account (default: the SES region's).
+    #[must_use]
+    pub fn dns_partition(&self) -> Partition {
+        self.aws.dns_partition.unwrap_or_else(|| self.partition())
+    }
+
+    /// The Route 53 hosted zone of the default zone, when configured.
+    #[must_use]
+    pub const fn parent_hosted_zone_id(&self) -> Option<&HostedZoneId> {
+        self.aws.parent_hosted_zone_id.as_ref()
     }
 
     /// The SES region.
@@ -188,6 +360,23 @@ impl BrokerConfig {
     #[must_use]
     pub fn platform_topic_arns(&self) -> &[Arn] {
         &self.platform_topic_arns
+    }
+}
+
+/// Parses an optional configuration field, recording a problem under `field`.
+fn parse_optional<T>(
+    problems: &mut Vec<(String, String)>,
+    field: &str,
+    text: Option<&str>,
+    parse: fn(&str) -> Result<T, ValueError>,
+) -> Option<T> {
+    match text.map(parse) {
+        Some(Ok(value)) => Some(value),
+        Some(Err(e)) => {
+            problems.push((field.to_owned(), e.to_string()));
+            None
+        }
+        None => None,
     }
 }
 

@@ -8,6 +8,7 @@
 mod arn;
 mod domain;
 mod email;
+mod hosted_zone;
 mod ids;
 mod mail_from;
 mod region;
@@ -18,6 +19,7 @@ mod webhook;
 pub use arn::{AccountId, Arn};
 pub use domain::DomainName;
 pub use email::EmailAddress;
+pub use hosted_zone::HostedZoneId;
 pub use ids::{BindingId, InstanceId};
 pub use mail_from::MailFromSubdomain;
 pub use region::{Partition, Region};

@@ -1,0 +1,298 @@
+//! The driver: hands out one operation at a time and lands each answer.
+
+use alloc::boxed::Box;
+use alloc::string::ToString;
+
+use super::actions::{self, Action};
+use super::answer::Answer;
+use super::apply::{Landing, apply};
+use super::error::{DriveError, RollbackError};
+use super::ledger::Ledger;
+use super::operation::Operation;
+use super::progress::{Lifecycle, Progress, Status, Target};
+use super::reconcile::{Memory, Step, next_step};
+use super::state::{BindingState, InstanceState};
+use crate::values::secret::AccessKey;
+
+/// What to do next.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value per AWS call, matched at once; boxing would cost every caller a deref"
+)]
+pub enum Next {
+    /// Make this call, then [`Driver::handle_answer`].
+    Operation(Operation),
+    /// The target is reached: store [`Driver::progress`]'s ledger with the instance or
+    /// binding.
+    Done,
+    /// The run stopped on this error: [`Driver::resume`] tries again,
+    /// [`Driver::rollback`] undoes.
+    Failed(DriveError),
+}
+
+/// Drives AWS from what exists towards a desired state, one operation at a time, in the
+/// sans-I/O style of quinn-proto: [`Self::next_operation`] says what to call,
+/// [`Self::handle_answer`] takes what AWS said.
+///
+/// Store [`Self::progress`] after every call of either method: it is all a resumed run
+/// needs ([`Self::resume`]). Storing it *before* making each call as well lets a resumed
+/// run find a key, access key or hosted zone whose create answer was lost (the progress
+/// names the create in flight).
+#[derive(Debug)]
+pub struct Driver {
+    progress: Progress,
+    memory: Memory,
+    outstanding: Option<(Action, Operation)>,
+    error: Option<DriveError>,
+}
+
+impl Driver {
+    fn start(progress: Progress) -> Self {
+        Self {
+            progress,
+            memory: Memory::default(),
+            outstanding: None,
+            error: None,
+        }
+    }
+
+    /// Creates an instance's resources.
+    #[must_use]
+    pub fn provision(state: InstanceState) -> Self {
+        Self::start(Progress::new(
+            Lifecycle::Provision,
+            Target::Instance(Box::new(state)),
+            Target::Nothing,
+            Ledger::new(),
+        ))
+    }
+
+    /// Takes an instance from `old` to `new`: only what differs (feedback on or off, MAIL
+    /// FROM added, changed or removed, `admin_email` moved, alarm descriptions rewritten,
+    /// the generated domain's records). `ledger` is the one stored after the instance's
+    /// last run. A rollback returns to `old`.
+    #[must_use]
+    pub fn update(ledger: Ledger, old: InstanceState, new: InstanceState) -> Self {
+        Self::start(Progress::new(
+            Lifecycle::Update,
+            Target::Instance(Box::new(new)),
+            Target::Instance(Box::new(old)),
+            ledger,
+        ))
+    }
+
+    /// Deletes everything in an instance's `ledger`, in an order AWS accepts.
+    #[must_use]
+    pub fn deprovision(ledger: Ledger) -> Self {
+        Self::start(Progress::new(
+            Lifecycle::Deprovision,
+            Target::Nothing,
+            Target::Nothing,
+            ledger,
+        ))
+    }
+
+    /// Creates a binding's resources. Once done, [`Self::access_key`] is the key.
+    #[must_use]
+    pub fn bind(state: BindingState) -> Self {
+        Self::start(Progress::new(
+            Lifecycle::Bind,
+            Target::Binding(Box::new(state)),
+            Target::Nothing,
+            Ledger::new(),
+        ))
+    }
+
+    /// Deletes everything in a binding's `ledger`.
+    #[must_use]
+    pub fn unbind(ledger: Ledger) -> Self {
+        Self::start(Progress::new(
+            Lifecycle::Unbind,
+            Target::Nothing,
+            Target::Nothing,
+            ledger,
+        ))
+    }
+
+    /// Continues a stored run (also one that stopped on an error: it tries again). A bind
+    /// resumed after its access key was created replaces that key, whose secret only the
+    /// lost process had.
+    #[must_use]
+    pub fn resume(mut progress: Progress) -> Self {
+        if matches!(progress.status, Status::Failed(_)) {
+            progress.status = Status::Running;
+        }
+        Self::start(progress)
+    }
+
+    /// Turns the run around: a provision or bind deletes what it made, an update returns
+    /// to the old state. A call in flight may still be answered (the answer is dropped;
+    /// what it made is found again by name, or by the create recorded in flight).
+    ///
+    /// # Errors
+    /// [`RollbackError::Irreversible`] for a deprovision or unbind;
+    /// [`RollbackError::AlreadyRollingBack`] when it already is.
+    pub fn rollback(mut self) -> Result<Self, RollbackError> {
+        let lifecycle = self.progress.lifecycle;
+        if matches!(lifecycle, Lifecycle::Deprovision | Lifecycle::Unbind) {
+            return Err(RollbackError::Irreversible(lifecycle));
+        }
+        if self.progress.rolling_back {
+            return Err(RollbackError::AlreadyRollingBack(lifecycle));
+        }
+        let origin = core::mem::replace(&mut self.progress.origin, Target::Nothing);
+        self.progress.origin = core::mem::replace(&mut self.progress.target, origin);
+        self.progress.rolling_back = true;
+        self.progress.status = Status::Running;
+        self.progress.attempts = 0;
+        self.outstanding = None;
+        self.error = None;
+        Ok(self)
+    }
+
+    /// The progress, to store.
+    #[must_use]
+    pub const fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// The progress, taken.
+    #[must_use]
+    pub fn into_progress(self) -> Progress {
+        self.progress
+    }
+
+    /// The binding's access key, once `CreateAccessKey` answered in this process.
+    #[must_use]
+    pub const fn access_key(&self) -> Option<&AccessKey> {
+        self.memory.access_key.as_ref()
+    }
+
+    fn fail(&mut self, error: DriveError) -> DriveError {
+        self.progress.status = Status::Failed(error.to_string());
+        self.error = Some(error.clone());
+        error
+    }
+
+    /// The operation to perform next; the same one again until it is answered.
+    pub fn next_operation(&mut self) -> Next {
+        if let Some(error) = &self.error {
+            return Next::Failed(error.clone());
+        }
+        if let Some((_, op)) = &self.outstanding {
+            return Next::Operation(op.clone());
+        }
+        if self.progress.is_done() {
+            return Next::Done;
+        }
+        loop {
+            if let Some(pending) = &self.progress.pending {
+                if let Some((action, op)) = actions::recovery(pending, &self.memory) {
+                    self.outstanding = Some((action, op.clone()));
+                    return Next::Operation(op);
+                }
+                self.progress.pending = None;
+                self.memory.key_search = super::reconcile::KeySearch::default();
+            }
+            let step = match next_step(&self.progress.target, &self.progress.ledger, &self.memory) {
+                Ok(step) => step,
+                Err(e) => return Next::Failed(self.fail(e.into())),
+            };
+            let planned = match step {
+                None => {
+                    self.progress.status = Status::Done;
+                    return Next::Done;
+                }
+                Some(Step::Drop(slot)) => {
+                    self.progress
+                        .ledger
+                        .remove(|r| super::reconcile::Slot::of(r) == slot);
+                    continue;
+                }
+                Some(Step::Delete(resource)) => match actions::delete(&resource) {
+                    Some(op) => (Action::Delete(resource), op, None),
+                    None => {
+                        let slot = super::reconcile::Slot::of(&resource);
+                        self.progress
+                            .ledger
+                            .remove(|r| super::reconcile::Slot::of(r) == slot);
+                        continue;
+                    }
+                },
+                Some(Step::Put(slot)) => match actions::put(
+                    &slot,
+                    &self.progress.target,
+                    &self.progress.ledger,
+                    &self.memory,
+                ) {
+                    Ok(planned) => planned,
+                    Err(e) => return Next::Failed(self.fail(e)),
+                },
+            };
+            let (action, op, pending) = planned;
+            if let Some(pending) = pending {
+                self.progress.pending = Some(pending);
+                match op {
+                    Operation::CreateAccessKey(_) => self.memory.keys_listed = false,
+                    Operation::CreateHostedZone(_) => self.memory.zones_listed = false,
+                    _ => {}
+                }
+            }
+            self.outstanding = Some((action, op.clone()));
+            return Next::Operation(op);
+        }
+    }
+
+    /// Lands the answer to the operation [`Self::next_operation`] gave.
+    ///
+    /// A throttled or transient failure is not an error: the same operation comes again
+    /// (for a create that is not idempotent, after looking for what it may have made);
+    /// [`Progress::attempts`] counts the tries.
+    ///
+    /// # Errors
+    /// [`DriveError`] when AWS refused the call for good, a create found something else
+    /// there, or the answer does not fit; the run then stops (see [`Next::Failed`]).
+    pub fn handle_answer(&mut self, answer: Answer) -> Result<(), DriveError> {
+        let Some((action, op)) = self.outstanding.take() else {
+            return Err(DriveError::NothingOutstanding);
+        };
+        let creates = matches!(
+            op,
+            Operation::CreateKey(_)
+                | Operation::CreateAccessKey(_)
+                | Operation::CreateHostedZone(_)
+        );
+        if let Answer::Failed(failure) = &answer {
+            if failure.is_retryable() {
+                self.progress.attempts = self.progress.attempts.saturating_add(1);
+                if !creates {
+                    self.outstanding = Some((action, op));
+                }
+                return Ok(());
+            }
+            if creates {
+                self.progress.pending = None;
+            }
+            let error = DriveError::Failed {
+                operation: op.to_string(),
+                failure: failure.clone(),
+            };
+            return Err(self.fail(error));
+        }
+        self.progress.attempts = 0;
+        self.progress.answered = self.progress.answered.saturating_add(1);
+        let mut landing = Landing {
+            target: &self.progress.target,
+            ledger: &mut self.progress.ledger,
+            memory: &mut self.memory,
+            pending: self.progress.pending.as_ref(),
+        };
+        let result = apply(&action, &op, answer, &mut landing);
+        if creates {
+            self.progress.pending = None;
+        }
+        result.map_err(|e| self.fail(e))
+    }
+}

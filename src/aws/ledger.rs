@@ -1,0 +1,306 @@
+//! The ledger: what exists in AWS, as far as the answers tell, with what each resource
+//! needs to be compared, depended on and deleted.
+
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use super::dns_record::DnsRecordSet;
+use super::ids::KmsKeyId;
+use super::operation::DnsAccount;
+use super::policy::PolicyDocument;
+use super::serde_enums;
+use crate::binding::Protocol;
+use crate::dns::{DkimSigning, DkimToken};
+use crate::instance::Topic;
+use crate::instance::names::{AlarmName, ConfigurationSetName, IamUserName, KmsAlias, TopicName};
+use crate::reputation::AlarmKind;
+use crate::values::secret::AccessKeyId;
+use crate::values::{Arn, DomainName, EmailAddress, HostedZoneId};
+
+/// One resource (or one setting of a resource) the answers say exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "resource", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Resource {
+    /// The SES configuration set.
+    ConfigurationSet {
+        /// Its name.
+        name: ConfigurationSetName,
+    },
+    /// The SES email identity, with the DKIM tokens SES gave it.
+    EmailIdentity {
+        /// The domain.
+        domain: DomainName,
+        /// The Easy DKIM tokens.
+        dkim_tokens: [DkimToken; 3],
+        /// The zone the DKIM CNAMEs point into.
+        signing_zone: DomainName,
+    },
+    /// The identity's custom MAIL FROM domain.
+    MailFrom {
+        /// The identity.
+        identity: DomainName,
+        /// The MAIL FROM domain.
+        domain: DomainName,
+    },
+    /// A topic's KMS key.
+    Key {
+        /// The topic it encrypts.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// The key id.
+        key_id: KmsKeyId,
+        /// The key ARN.
+        arn: Arn,
+    },
+    /// Rotation enabled on a topic's key.
+    KeyRotation {
+        /// The topic.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// The key id.
+        key_id: KmsKeyId,
+    },
+    /// A topic key's alias.
+    Alias {
+        /// The topic.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// The alias.
+        alias: KmsAlias,
+    },
+    /// An SNS topic.
+    Topic {
+        /// Which.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// Its ARN, as `CreateTopic` answered.
+        arn: Arn,
+    },
+    /// A topic's policy.
+    TopicPolicy {
+        /// The topic.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// The policy set.
+        policy: PolicyDocument,
+    },
+    /// A configuration set event destination to a feedback topic.
+    EventDestination {
+        /// The topic.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// The configuration set.
+        configuration_set: ConfigurationSetName,
+        /// The destination's name.
+        name: TopicName,
+    },
+    /// The `admin_email` subscription to the reputation topic.
+    AdminSubscription {
+        /// The subscription ARN.
+        arn: Arn,
+        /// The address.
+        endpoint: EmailAddress,
+    },
+    /// A reputation alarm.
+    Alarm {
+        /// Which.
+        #[serde(with = "serde_enums::alarm_kind")]
+        kind: AlarmKind,
+        /// Its name.
+        name: AlarmName,
+        /// The description set.
+        description: alloc::string::String,
+        /// The alarm (and OK) actions set.
+        actions: Vec<Arn>,
+    },
+    /// A generated domain's hosted zone.
+    HostedZone {
+        /// The DNS account.
+        account: DnsAccount,
+        /// The zone id.
+        id: HostedZoneId,
+        /// The zone's name.
+        name: DomainName,
+        /// Its name servers.
+        name_servers: Vec<DomainName>,
+    },
+    /// The tags on the hosted zone.
+    HostedZoneTags {
+        /// The zone id.
+        id: HostedZoneId,
+    },
+    /// A record set in the generated domain's zone.
+    ZoneRecord {
+        /// The DNS account.
+        account: DnsAccount,
+        /// The zone.
+        zone_id: HostedZoneId,
+        /// The record set as written.
+        record: DnsRecordSet,
+    },
+    /// The NS delegation in the parent zone.
+    ParentNsRecord {
+        /// The DNS account.
+        account: DnsAccount,
+        /// The parent zone.
+        zone_id: HostedZoneId,
+        /// The record set as written.
+        record: DnsRecordSet,
+    },
+    /// A binding's IAM user.
+    User {
+        /// Its name.
+        name: IamUserName,
+    },
+    /// The user's inline policy (named as the user).
+    UserPolicy {
+        /// The user.
+        user: IamUserName,
+        /// The policy set.
+        policy: PolicyDocument,
+    },
+    /// The user's access key (its secret is never stored).
+    AccessKey {
+        /// The user.
+        user: IamUserName,
+        /// The key id.
+        id: AccessKeyId,
+    },
+    /// An access key of the user that no answer created (a key whose `CreateAccessKey`
+    /// answer was lost): deleted before a new one is made.
+    StrayAccessKey {
+        /// The user.
+        user: IamUserName,
+        /// The key id.
+        id: AccessKeyId,
+    },
+    /// A binding's feedback subscription.
+    Subscription {
+        /// The instance topic.
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        /// `email` or `https`.
+        #[serde(with = "serde_enums::protocol")]
+        protocol: Protocol,
+        /// The address or URL.
+        endpoint: alloc::string::String,
+        /// The subscription ARN.
+        arn: Arn,
+    },
+}
+
+/// Everything the answers say exists for one instance or one binding.
+///
+/// A caller stores the ledger of a finished provision (it is in the
+/// [`Progress`](super::Progress)) and hands it to update and deprovision; likewise a
+/// binding's to unbind. Serde.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ledger {
+    resources: Vec<Resource>,
+}
+
+impl Ledger {
+    /// An empty ledger (nothing exists yet).
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            resources: Vec::new(),
+        }
+    }
+
+    /// Every resource, in the order they came to exist.
+    pub fn iter(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.iter()
+    }
+
+    /// How many resources.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// Whether nothing exists.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// The DKIM tokens and signing zone of the identity, once created.
+    #[must_use]
+    pub fn dkim_signing(&self) -> Option<DkimSigning> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::EmailIdentity {
+                dkim_tokens,
+                signing_zone,
+                ..
+            } => DkimSigning::new(dkim_tokens.clone(), signing_zone.clone()).ok(),
+            _ => None,
+        })
+    }
+
+    /// A topic's ARN, once created.
+    #[must_use]
+    pub fn topic_arn(&self, topic: Topic) -> Option<&Arn> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::Topic { topic: t, arn } if *t == topic => Some(arn),
+            _ => None,
+        })
+    }
+
+    /// A topic key's id, once created.
+    #[must_use]
+    pub fn key_id(&self, topic: Topic) -> Option<&KmsKeyId> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::Key {
+                topic: t, key_id, ..
+            } if *t == topic => Some(key_id),
+            _ => None,
+        })
+    }
+
+    /// The generated domain's hosted zone id and name servers, once created.
+    #[must_use]
+    pub fn hosted_zone(&self) -> Option<(&HostedZoneId, &[DomainName])> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::HostedZone {
+                id, name_servers, ..
+            } => Some((id, name_servers.as_slice())),
+            _ => None,
+        })
+    }
+
+    /// The binding's access key id, once created.
+    #[must_use]
+    pub fn access_key_id(&self) -> Option<&AccessKeyId> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::AccessKey { id, .. } => Some(id),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn find(&self, pred: impl Fn(&Resource) -> bool) -> Option<&Resource> {
+        self.resources.iter().find(|r| pred(r))
+    }
+
+    /// Adds `resource`, replacing any entry of the same slot.
+    pub(crate) fn put(&mut self, resource: Resource) {
+        let slot = super::reconcile::Slot::of(&resource);
+        if let Some(existing) = self
+            .resources
+            .iter_mut()
+            .find(|r| super::reconcile::Slot::of(r) == slot)
+        {
+            *existing = resource;
+        } else {
+            self.resources.push(resource);
+        }
+    }
+
+    /// Removes every entry `pred` selects.
+    pub(crate) fn remove(&mut self, pred: impl Fn(&Resource) -> bool) {
+        self.resources.retain(|r| !pred(r));
+    }
+}

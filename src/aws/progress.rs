@@ -1,0 +1,198 @@
+//! The serialisable progress of a run: what it drives towards, where a rollback goes, and
+//! the ledger of what exists.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+
+use serde::{Deserialize, Serialize};
+
+use super::ledger::Ledger;
+use super::operation::DnsAccount;
+use super::serde_enums;
+use super::state::{BindingState, InstanceState};
+use crate::instance::Topic;
+use crate::instance::names::IamUserName;
+use crate::values::DomainName;
+
+/// Which lifecycle step a run performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Lifecycle {
+    /// Create an instance's resources.
+    Provision,
+    /// Take an instance from its old desired state to a new one.
+    Update,
+    /// Delete an instance's resources.
+    Deprovision,
+    /// Create a binding's resources.
+    Bind,
+    /// Delete a binding's resources.
+    Unbind,
+}
+
+impl Lifecycle {
+    /// `provision`, `update`, `deprovision`, `bind`, `unbind`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Provision => "provision",
+            Self::Update => "update",
+            Self::Deprovision => "deprovision",
+            Self::Bind => "bind",
+            Self::Unbind => "unbind",
+        }
+    }
+}
+
+impl core::fmt::Display for Lifecycle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A desired state: an instance's, a binding's, or nothing at all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "state", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Target {
+    /// Nothing should exist (deprovision, unbind, rollback of a provision or bind).
+    Nothing,
+    /// An instance's resources.
+    Instance(Box<InstanceState>),
+    /// A binding's resources.
+    Binding(Box<BindingState>),
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "error", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    /// More operations to do.
+    Running,
+    /// The target is reached.
+    Done,
+    /// Stopped on an error (its message); [`Driver::resume`](super::Driver::resume) tries
+    /// again, [`Driver::rollback`](super::Driver::rollback) undoes.
+    Failed(String),
+}
+
+/// The progress of a run, to store after every step (serde).
+///
+/// It holds everything a resumed run needs: the lifecycle, the state driven to, the state a
+/// rollback returns to, and the [`Ledger`] of what exists. Secrets are never in it: the
+/// binding's secret access key lives only in the [`Driver`](super::Driver) that received
+/// it, and a resumed bind replaces a key whose secret it no longer has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub(crate) lifecycle: Lifecycle,
+    pub(crate) rolling_back: bool,
+    pub(crate) target: Target,
+    pub(crate) origin: Target,
+    pub(crate) ledger: Ledger,
+    pub(crate) status: Status,
+    pub(crate) answered: u64,
+    pub(crate) attempts: u32,
+    #[serde(default)]
+    pub(crate) pending: Option<Pending>,
+}
+
+/// A create that AWS may have performed without the answer reaching the ledger: the
+/// calls that are not idempotent by name. Written when the operation is handed out, so a
+/// caller that stores the progress before each call lets a resumed run find the resource
+/// (and a rollback delete it) instead of leaving it behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "create", rename_all = "snake_case")]
+pub(crate) enum Pending {
+    /// `CreateKey` for a topic: found again by its description.
+    Key {
+        #[serde(with = "serde_enums::topic")]
+        topic: Topic,
+        description: String,
+    },
+    /// `CreateAccessKey`: found again by listing the user's keys.
+    AccessKey { user: IamUserName },
+    /// `CreateHostedZone`: found again by listing zones of the name.
+    HostedZone {
+        account: DnsAccount,
+        name: DomainName,
+        comment: String,
+    },
+}
+
+impl Progress {
+    pub(crate) const fn new(
+        lifecycle: Lifecycle,
+        target: Target,
+        origin: Target,
+        ledger: Ledger,
+    ) -> Self {
+        Self {
+            lifecycle,
+            rolling_back: false,
+            target,
+            origin,
+            ledger,
+            status: Status::Running,
+            answered: 0,
+            attempts: 0,
+            pending: None,
+        }
+    }
+
+    /// The lifecycle step.
+    #[must_use]
+    pub const fn lifecycle(&self) -> Lifecycle {
+        self.lifecycle
+    }
+
+    /// Whether the run is undoing itself.
+    #[must_use]
+    pub const fn is_rolling_back(&self) -> bool {
+        self.rolling_back
+    }
+
+    /// What the run drives towards.
+    #[must_use]
+    pub const fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// What exists, as far as the answers tell.
+    #[must_use]
+    pub const fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The ledger, taken (to store with the instance or binding once the run is done).
+    #[must_use]
+    pub fn into_ledger(self) -> Ledger {
+        self.ledger
+    }
+
+    /// Running, done or failed.
+    #[must_use]
+    pub const fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// Whether the target is reached.
+    #[must_use]
+    pub const fn is_done(&self) -> bool {
+        matches!(self.status, Status::Done)
+    }
+
+    /// How many answers the run has handled.
+    #[must_use]
+    pub const fn answered(&self) -> u64 {
+        self.answered
+    }
+
+    /// How many times in a row the current operation failed and is to be retried (throttled
+    /// or transient); a caller backs off by it and gives up (rolls back) when it wants.
+    #[must_use]
+    pub const fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
