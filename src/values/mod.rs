@@ -21,6 +21,7 @@ pub use email::EmailAddress;
 pub use ids::{BindingId, InstanceId};
 pub use mail_from::MailFromSubdomain;
 pub use region::{Partition, Region};
+pub use secret::{AccessKey, AccessKeyId, SecretAccessKey};
 pub use source_ip::SourceIp;
 pub use webhook::WebhookUrl;
 
