@@ -5,7 +5,7 @@
 
 use std::alloc::System;
 
-use ses_broker::{Region, SecretAccessKey, smtp};
+use ses_broker::{smtp, values::Region, values::SecretAccessKey};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region as AllocRegion, StatsAlloc};
 
 #[global_allocator]

@@ -153,7 +153,7 @@ impl SesBinding {
 /// assert_eq!(ses.name(), "my-ses");
 /// assert_eq!(ses.credentials().smtp_server().as_str(), "email-smtp-fips.us-gov-west-1.amazonaws.com");
 /// assert!(vcap.ses_named("other").is_err());
-/// # Ok::<(), ses_broker::VcapError>(())
+/// # Ok::<(), ses_broker::credentials::VcapError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VcapServices {

@@ -32,11 +32,11 @@ const REGIONAL_DKIM_ZONES: [&str; 11] = [
 /// underscore or syntax into a record.
 ///
 /// ```
-/// use ses_broker::DkimToken;
+/// use ses_broker::dns::DkimToken;
 /// let t: DkimToken = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?;
 /// assert_eq!(t.as_str(), "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz");
 /// assert!("a.b".parse::<DkimToken>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DkimToken(String);
@@ -133,7 +133,7 @@ impl DkimSigning {
 /// reference (us-gov-east-1 among them, us-gov-west-1 not).
 ///
 /// ```
-/// use ses_broker::{Region, default_signing_zone};
+/// use ses_broker::{values::Region, dns::default_signing_zone};
 /// let west: Region = "us-gov-west-1".parse()?;
 /// let east: Region = "us-gov-east-1".parse()?;
 /// assert_eq!(default_signing_zone(&west)?.as_str(), "dkim.amazonses.com");

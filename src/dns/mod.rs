@@ -6,8 +6,8 @@
 //! [`EmailAddress`], [`DkimToken`]), and every rendering escapes its own syntax anyway, so
 //! a value can never break out of the string it is written into.
 //!
-//! [`DomainName`]: crate::DomainName
-//! [`EmailAddress`]: crate::EmailAddress
+//! [`DomainName`]: crate::values::DomainName
+//! [`EmailAddress`]: crate::values::EmailAddress
 
 mod check;
 mod diff;

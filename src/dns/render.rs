@@ -288,7 +288,7 @@ impl RequiredRecords {
     /// The records in `format`, ending with a newline.
     ///
     /// ```
-    /// # use ses_broker::*;
+    /// # use ses_broker::dns::*;
     /// # fn demo(records: &RequiredRecords) -> Result<(), DnsError> {
     /// let format: RecordFormat = "zone".parse()?;
     /// print!("{}", records.render(format));

@@ -76,7 +76,7 @@ pub struct RequiredRecords {
 /// All with TTL 600.
 ///
 /// ```
-/// use ses_broker::{DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, required_records};
+/// use ses_broker::{dns::DkimSigning, dns::DmarcRecipients, values::DomainName, values::EmailAddress, values::Region, dns::required_records};
 /// let domain: DomainName = "agency.gov".parse()?;
 /// let mail_from: DomainName = "mail.agency.gov".parse()?;
 /// let region: Region = "us-gov-west-1".parse()?;

@@ -232,7 +232,7 @@ impl SpfLookups {
 /// An SPF record: `v=spf1` and its terms.
 ///
 /// ```
-/// use ses_broker::SpfRecord;
+/// use ses_broker::dns::SpfRecord;
 /// assert_eq!(SpfRecord::amazonses().to_string(), "v=spf1 include:amazonses.com -all");
 /// let merged = SpfRecord::merge("v=spf1 include:_spf.example.com ~all")?;
 /// assert_eq!(
@@ -240,7 +240,7 @@ impl SpfLookups {
 ///     "v=spf1 include:_spf.example.com include:amazonses.com ~all"
 /// );
 /// assert_eq!(merged.lookups().counted(), 2);
-/// # Ok::<(), ses_broker::SpfError>(())
+/// # Ok::<(), ses_broker::dns::SpfError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SpfRecord {

@@ -113,7 +113,7 @@ struct Fields {
 fn emptiable<T>(
     path: &str,
     raw: Raw<'_, '_>,
-    parse: fn(&str) -> Result<T, crate::ValueError>,
+    parse: fn(&str) -> Result<T, crate::values::ValueError>,
     errors: &mut Vec<ParamError>,
 ) -> Result<Option<Option<T>>, ()> {
     match optional_str(path, raw, errors)? {
@@ -338,7 +338,7 @@ impl ProvisionParams {
     /// value is refused. (The deployed broker refuses even an unchanged `domain`.)
     ///
     /// ```
-    /// use ses_broker::{ProvisionField, ProvisionParams};
+    /// use ses_broker::{params::ProvisionField, ProvisionParams};
     /// let stored = ProvisionParams::from_json(r#"{"domain": "agency.gov", "admin_email": "a@agency.gov"}"#)?;
     /// let update = stored.update(r#"{"domain": "AGENCY.gov", "mail_from_subdomain": "mail"}"#)?;
     /// assert_eq!(update.changed(), [ProvisionField::MailFromSubdomain]);

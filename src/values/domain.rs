@@ -22,13 +22,13 @@ pub(crate) const MAX_LABEL_LEN: usize = 63;
 /// way to make one name look like another.
 ///
 /// ```
-/// use ses_broker::DomainName;
+/// use ses_broker::values::DomainName;
 /// let d: DomainName = "Agency.GOV.".parse()?;
 /// assert_eq!(d.as_str(), "agency.gov");
 /// let idn: DomainName = "bücher.example".parse()?;
 /// assert_eq!(idn.to_string(), "xn--bcher-kva.example");
 /// assert!("bad_name.gov".parse::<DomainName>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DomainName(String);

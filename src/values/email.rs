@@ -19,11 +19,11 @@ const MAX_ADDRESS_LEN: usize = 254;
 /// part keeps its case (RFC 5321 lets a mailbox be case-sensitive).
 ///
 /// ```
-/// use ses_broker::EmailAddress;
+/// use ses_broker::values::EmailAddress;
 /// let a: EmailAddress = "Admin+dmarc@Agency.GOV".parse()?;
 /// assert_eq!(a.as_str(), "Admin+dmarc@agency.gov");
 /// assert!("a;rua=mailto:evil@x.com@agency.gov".parse::<EmailAddress>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmailAddress {

@@ -11,11 +11,11 @@ use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_va
 /// the limits of a domain is checked when it is joined to a domain ([`Self::under`]).
 ///
 /// ```
-/// use ses_broker::{DomainName, MailFromSubdomain};
+/// use ses_broker::{values::DomainName, values::MailFromSubdomain};
 /// let sub: MailFromSubdomain = "Mail".parse()?;
 /// let domain: DomainName = "agency.gov".parse()?;
 /// assert_eq!(sub.under(&domain)?.as_str(), "mail.agency.gov");
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MailFromSubdomain(String);

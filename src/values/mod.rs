@@ -23,6 +23,7 @@ pub use hosted_zone::HostedZoneId;
 pub use ids::{BindingId, InstanceId};
 pub use mail_from::MailFromSubdomain;
 pub use region::{Partition, Region};
+pub use secret::{AccessKey, AccessKeyId, SecretAccessKey};
 pub use source_ip::SourceIp;
 pub use webhook::WebhookUrl;
 
