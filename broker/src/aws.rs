@@ -25,6 +25,16 @@ pub trait Aws: Send + Sync + 'static {
     fn describe(&self) -> String;
 }
 
+impl<T: Aws> Aws for std::sync::Arc<T> {
+    fn call(&self, operation: &Operation) -> impl Future<Output = Answer> + Send {
+        T::call(self, operation)
+    }
+
+    fn describe(&self) -> String {
+        T::describe(self)
+    }
+}
+
 /// What an AWS error means to the driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {

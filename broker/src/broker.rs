@@ -10,10 +10,9 @@ use ses_broker::aws::{BindingState, DriveError, Driver, InstanceState, Ledger, S
 use ses_broker::params::Context;
 use ses_broker::reputation::Thresholds;
 use ses_broker::values::{BindingId, InstanceId};
-use ses_broker::{
-    BindParams, Binding, BrokerConfig, Catalog, Instance, PLAN_ID, ProvisionParams, SERVICE_ID,
-};
+use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
 use ses_broker::instance::UpdateError;
+use ses_broker::{BindParams, Binding, BrokerConfig, Catalog, Instance, ProvisionParams};
 use subtle::ConstantTimeEq as _;
 
 use crate::aws::Aws;

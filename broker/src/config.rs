@@ -6,11 +6,15 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 /// The configuration used without `--config`: a made-up GovCloud account, for trying the
-/// broker against the in-memory stand-in.
+/// broker against the in-memory stand-in (which starts with the parent zone of generated
+/// domains, as a real account would).
 pub const DEMO: &str = r#"{
     "region": "us-gov-west-1",
     "account_id": "111122223333",
     "default_zone": "appmail.cloud.gov",
+    "parent_hosted_zone_id": "Z0DEMOPARENTZONE",
+    "environment": "demo",
+    "broker_principal_arn": "arn:aws-us-gov:iam::111122223333:user/ses-broker",
     "platform_topic_arns": ["arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email"]
 }"#;
 
@@ -35,7 +39,8 @@ pub fn read(path: Option<&Path>) -> Result<String, String> {
     }
 }
 
-/// `config` with `account_id` checked against (or, when absent, taken from) STS's answer.
+/// `config` with `account_id` checked against (or, when absent, taken from) STS's answer,
+/// and `broker_principal_arn` taken from STS's answer when absent.
 ///
 /// # Errors
 /// The text is not a JSON object, or its `account_id` is another account than the
@@ -58,7 +63,28 @@ pub fn with_identity(config: &str, identity: &CallerIdentity) -> Result<String, 
             ));
         }
     }
+    if matches!(object.get("broker_principal_arn"), None | Some(Value::Null)) {
+        object.insert(
+            "broker_principal_arn".to_owned(),
+            Value::String(identity.arn.clone()),
+        );
+    }
     Ok(Value::Object(object).to_string())
+}
+
+/// The `region` of a configuration text, before it is read whole (the AWS clients need it
+/// to ask STS for the account the rest is checked against).
+///
+/// # Errors
+/// The text is not JSON, or has no string `region`.
+pub fn region(config: &str) -> Result<String, String> {
+    let value: Value =
+        serde_json::from_str(config).map_err(|e| format!("the configuration is not JSON: {e}"))?;
+    value
+        .get("region")
+        .and_then(Value::as_str)
+        .map(ToOwned::to_owned)
+        .ok_or_else(|| "region: is required".to_owned())
 }
 
 #[cfg(test)]
@@ -79,6 +105,24 @@ mod tests {
         let value: Value = serde_json::from_str(&config).unwrap();
         assert_eq!(value["account_id"], "123456789012");
         assert_eq!(value["region"], "us-east-1");
+        assert_eq!(value["broker_principal_arn"], "arn:aws:sts::123456789012:user/moto");
+    }
+
+    #[test]
+    fn a_configured_principal_is_kept() {
+        let config = with_identity(
+            r#"{"broker_principal_arn": "arn:aws:iam::123456789012:role/broker"}"#,
+            &moto(),
+        )
+        .unwrap();
+        assert!(config.contains("role/broker"), "{config}");
+    }
+
+    #[test]
+    fn the_demonstration_reads_and_has_its_region() {
+        assert!(ses_broker::BrokerConfig::from_json(DEMO).is_ok());
+        assert_eq!(region(DEMO).unwrap(), "us-gov-west-1");
+        assert!(region("{}").unwrap_err().contains("region"));
     }
 
     #[test]

@@ -10,9 +10,12 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use ses_broker::BrokerConfig;
-use ses_broker_server::aws::InMemoryAws;
+use ses_broker_server::aws::Aws;
+use ses_broker_server::broker::Broker;
 use ses_broker_server::cli::{Args, AwsChoice};
-use ses_broker_server::osbapi::Broker;
+use ses_broker_server::memory::InMemoryAws;
+use ses_broker_server::sdk::SdkAws;
+use ses_broker_server::store::MemoryStore;
 use ses_broker_server::{config, http};
 
 #[tokio::main]
@@ -33,25 +36,55 @@ async fn main() -> ExitCode {
 
 async fn run(args: &Args) -> Result<(), String> {
     let text = config::read(args.config.as_deref())?;
-    let config = BrokerConfig::from_json(&text).map_err(|e| format!("configuration: {e}"))?;
     match args.aws {
         AwsChoice::Memory => {
-            eprintln!(
-                "ses-broker-server: --aws memory: AWS is an in-memory stand-in; nothing reaches AWS, and stopping forgets every instance"
+            let config = read_config(&text)?;
+            let principal = config.broker_principal_arn().map_or_else(
+                || format!("arn:{}:iam::{}:root", config.partition(), config.account_id()),
+                ToString::to_string,
             );
-            let broker = Broker::new(config, InMemoryAws::default(), &args.username, &args.password);
-            serve(args, http::router(broker)).await
+            let aws = InMemoryAws::new(
+                config.account_id().as_str(),
+                &config.partition().to_string(),
+                config.region().as_str(),
+                &principal,
+            );
+            if let Some(parent) = config.parent_hosted_zone_id() {
+                aws.add_hosted_zone(parent, config.default_zone());
+            }
+            serve(args, config, aws).await
         }
-        AwsChoice::Sdk => Err("--aws sdk: not yet".to_owned()),
+        AwsChoice::Sdk => {
+            let aws = SdkAws::connect(&config::region(&text)?, args.aws_endpoint.as_deref()).await;
+            let identity = aws.caller_identity().await?;
+            eprintln!(
+                "ses-broker-server: AWS credentials are {} (account {})",
+                identity.arn, identity.account
+            );
+            let config = read_config(&config::with_identity(&text, &identity)?)?;
+            serve(args, config, aws).await
+        }
     }
 }
 
-async fn serve(args: &Args, router: axum::Router) -> Result<(), String> {
+fn read_config(text: &str) -> Result<BrokerConfig, String> {
+    BrokerConfig::from_json(text).map_err(|e| format!("configuration: {e}"))
+}
+
+async fn serve<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), String> {
+    eprintln!("ses-broker-server: --aws {}: {}", match args.aws {
+        AwsChoice::Memory => "memory",
+        AwsChoice::Sdk => "sdk",
+    }, aws.describe());
+    let broker = Broker::new(config, aws, MemoryStore::default(), &args.username, &args.password);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    eprintln!("ses-broker-server: listening on http://{}", args.listen);
-    axum::serve(listener, router)
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    eprintln!("ses-broker-server: listening on http://{local}");
+    axum::serve(listener, http::router(broker))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -110,7 +110,7 @@ pub fn check_ids(catalog: &Catalog, body: &Map<String, Value>, plan_required: bo
     let plan = if plan_required {
         plan.unwrap_or("")
     } else {
-        ses_broker::PLAN_ID
+        ses_broker::catalog::PLAN_ID
     };
     catalog
         .check_ids(service, plan)
@@ -154,6 +154,7 @@ pub fn check_api_version(header: Option<&str>) -> Option<Response> {
     })
 }
 
+/// 405 with the `Allow` header.
 pub fn method_not_allowed(allow: &'static str) -> Response {
     let mut response = Response::error(405, None, format!("this endpoint answers {allow}"));
     response.allow = Some(allow);

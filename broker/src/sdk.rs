@@ -37,14 +37,11 @@ pub struct SdkAws {
 }
 
 impl SdkAws {
-    /// Clients from the standard credential chain and region settings (`AWS_REGION`,
-    /// profiles, ...), with `region` when the environment names none, every one sent to
-    /// `endpoint` when given (an emulator).
+    /// Clients for the SES `region` (the configuration's, whatever the environment says)
+    /// with the standard credential chain, every one sent to `endpoint` when given (an
+    /// emulator).
     pub async fn connect(region: &str, endpoint: Option<&str>) -> Self {
-        let mut loader = aws_config::from_env().region(
-            aws_config::meta::region::RegionProviderChain::default_provider()
-                .or_else(aws_config::Region::new(region.to_owned())),
-        );
+        let mut loader = aws_config::from_env().region(aws_config::Region::new(region.to_owned()));
         if let Some(url) = endpoint {
             loader = loader.endpoint_url(url);
         }
@@ -52,8 +49,6 @@ impl SdkAws {
     }
 
     fn from_config(config: &SdkConfig, endpoint: Option<&str>) -> Self {
-        // Route 53's endpoint takes virtual-hosted paths; moto and AWS both accept the
-        // default path style for every other client.
         Self {
             sesv2: aws_sdk_sesv2::Client::new(config),
             ses: aws_sdk_ses::Client::new(config),
@@ -89,7 +84,7 @@ impl SdkAws {
 }
 
 /// An SDK error's code and message, or its kind when there is no service answer.
-fn describe<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
+fn describe<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug + 'static>(
     error: &SdkError<E, R>,
 ) -> String {
     match (error.code(), error.message()) {
@@ -131,7 +126,7 @@ enum Fault {
 impl<E, R> From<SdkError<E, R>> for Fault
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + HttpStatus,
+    R: std::fmt::Debug + HttpStatus + 'static,
 {
     fn from(error: SdkError<E, R>) -> Self {
         let status = error.raw_response().map(HttpStatus::status_code);
