@@ -1,35 +1,81 @@
-//! The example broker's request handling (examples/broker/osbapi.rs), without HTTP: the
-//! OSBAPI rules `cargo test` can check with nothing but Rust. `.ci/check-broker.sh` drives
-//! the same code over HTTP with schemathesis and a scripted lifecycle.
+//! The broker's request handling without HTTP: the OSBAPI rules, and what the operation
+//! loop does when AWS refuses or throttles, checked with nothing but Rust against the
+//! in-memory stand-in. `.ci/check-broker.sh` drives the same code over HTTP with
+//! schemathesis and a scripted lifecycle.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
     reason = "a failed assertion is how a test reports; indexing a Value never panics"
 )]
-#![allow(dead_code, reason = "the example's HTTP-only items are not used here")]
 
-#[path = "../examples/broker/aws.rs"]
-mod aws;
-#[path = "../examples/broker/osbapi.rs"]
-mod osbapi;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use ses_broker::{BrokerConfig, catalog::PLAN_ID, catalog::SERVICE_ID};
-
-use aws::InMemoryAws;
-use osbapi::{Broker, Request, Response};
+use ses_broker::aws::{Answer, FailureKind, Operation};
+use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
+use ses_broker::instance::BrokerConfig;
+use ses_broker_server::aws::Aws;
+use ses_broker_server::broker::Broker;
+use ses_broker_server::config::DEMO;
+use ses_broker_server::memory::{InMemoryAws, World};
+use ses_broker_server::osbapi::{Request, Response};
+use ses_broker_server::store::MemoryStore;
 
 const AUTH: &str = "Basic dXNlcjpwYXNz"; // user:pass
 
-fn broker() -> Broker<InMemoryAws> {
-    let config = BrokerConfig::from_json(
-        r#"{"region": "us-gov-west-1", "account_id": "111122223333", "default_zone": "appmail.cloud.gov"}"#,
-    )
-    .unwrap();
-    Broker::new(config, InMemoryAws::default(), "user", "pass")
+/// The stand-in, with a rule that answers some calls itself (a refusal, a throttle).
+struct Faulty {
+    aws: InMemoryAws,
+    /// `(operation name, answer, how many times)`.
+    rule: Mutex<Option<(&'static str, Answer, u32)>>,
 }
 
-fn call(broker: &mut Broker<InMemoryAws>, method: &str, target: &str, body: &Value) -> Response {
+impl Aws for Faulty {
+    async fn call(&self, operation: &Operation) -> Answer {
+        {
+            let mut rule = self.rule.lock().unwrap();
+            if let Some((name, answer, times)) = rule.as_mut()
+                && *name == operation.name()
+                && *times > 0
+            {
+                *times -= 1;
+                return answer.clone();
+            }
+        }
+        self.aws.call(operation).await
+    }
+
+    fn describe(&self) -> String {
+        "a faulty stand-in".to_owned()
+    }
+}
+
+type TestBroker = Broker<Arc<Faulty>, MemoryStore>;
+
+fn broker_with(rule: Option<(&'static str, Answer, u32)>) -> (TestBroker, Arc<Faulty>) {
+    let config = BrokerConfig::from_json(DEMO).unwrap();
+    let aws = InMemoryAws::new(
+        "111122223333",
+        "aws-us-gov",
+        "us-gov-west-1",
+        "arn:aws-us-gov:iam::111122223333:user/ses-broker",
+    );
+    aws.add_hosted_zone(config.parent_hosted_zone_id().unwrap(), config.default_zone());
+    let faulty = Arc::new(Faulty {
+        aws,
+        rule: Mutex::new(rule),
+    });
+    (
+        Broker::new(config, Arc::clone(&faulty), MemoryStore::default(), "user", "pass"),
+        faulty,
+    )
+}
+
+fn broker() -> TestBroker {
+    broker_with(None).0
+}
+
+fn call(broker: &mut TestBroker, method: &str, target: &str, body: &Value) -> Response {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let query = query
         .split('&')
@@ -44,14 +90,32 @@ fn call(broker: &mut Broker<InMemoryAws>, method: &str, target: &str, body: &Val
     } else {
         body.to_string().into_bytes()
     };
-    broker.handle(&Request {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(broker.handle(&Request {
         method,
         path,
         query,
         authorization: Some(AUTH),
         api_version: Some("2.17"),
         body: &body,
-    })
+    }))
+}
+
+/// Whether the stand-in holds nothing but the parent zone it started with.
+fn empty_but_the_parent_zone(world: &World) -> bool {
+    world.configuration_sets.is_empty()
+        && world.identities.is_empty()
+        && world.aliases.is_empty()
+        && world.keys.values().all(|k| k.state == "PendingDeletion")
+        && world.topics.is_empty()
+        && world.subscriptions.is_empty()
+        && world.alarms.is_empty()
+        && world.users.is_empty()
+        && world.zones.len() == 1
+        && world.zones.values().all(|z| z.records.len() == 2)
 }
 
 fn provision(parameters: &Value) -> Value {
@@ -70,14 +134,17 @@ fn authentication_and_version_come_first() {
         (Some(AUTH), Some("2.13"), 200),
         (Some(AUTH), Some("2.99"), 200),
     ] {
-        let response = broker.handle(&Request {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let response = runtime.block_on(broker.handle(&Request {
             method: "GET",
             path: "/v2/catalog",
             query: Vec::new(),
             authorization,
             api_version: version,
             body: &[],
-        });
+        }));
         assert_eq!(response.status, status, "{authorization:?} {version:?}");
     }
 }
@@ -175,4 +242,67 @@ fn provision_update_bind_unbind_deprovision() {
         410
     );
     assert_eq!(call(&mut broker, "GET", path, &Value::Null).status, 404);
+}
+
+#[test]
+fn the_same_domain_under_another_instance_is_a_conflict_and_leaves_nothing() {
+    let mut broker = broker();
+    let params = json!({"domain": "agency.gov", "admin_email": "admin@agency.gov"});
+    let first = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    assert_eq!(first.status, 201, "{}", first.body);
+    let before = broker.aws().aws.world();
+    let second = call(&mut broker, "PUT", "/v2/service_instances/i-2", &provision(&params));
+    assert_eq!(second.status, 409, "{}", second.body);
+    let description = second.body["description"].as_str().unwrap();
+    assert!(
+        description.contains("ConfigurationSetName") && description.contains("agency.gov"),
+        "{description}"
+    );
+    // The second instance's configuration set was rolled back; the first is untouched.
+    assert_eq!(broker.aws().aws.world(), before);
+}
+
+#[test]
+fn a_refused_call_rolls_the_provision_back() {
+    let refusal = Answer::failed(FailureKind::Permanent, "AccessDenied", "not allowed");
+    let (mut broker, aws) = broker_with(Some(("PutMetricAlarm", refusal, 1)));
+    let params = json!({"admin_email": "admin@agency.gov", "enable_feedback_notifications": true});
+    let refused = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    assert_eq!(refused.status, 500, "{}", refused.body);
+    assert!(
+        refused.body["description"]
+            .as_str()
+            .unwrap()
+            .contains("cloudwatch:PutMetricAlarm: failure AccessDenied"),
+        "{}",
+        refused.body
+    );
+    assert!(empty_but_the_parent_zone(&aws.aws.world()), "{:#?}", aws.aws.world());
+    // Nothing was stored: the platform may try again, and it works.
+    assert_eq!(call(&mut broker, "GET", "/v2/service_instances/i-1", &Value::Null).status, 404);
+    let created = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    assert_eq!(created.status, 201, "{}", created.body);
+}
+
+#[test]
+fn throttling_is_retried_then_given_up_and_rolled_back() {
+    let throttle = || Answer::failed(FailureKind::Throttling, "Throttling", "Rate exceeded");
+    let params = json!({"admin_email": "admin@agency.gov"});
+
+    let (mut broker, _) = broker_with(Some(("CreateTopic", throttle(), 2)));
+    let created = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    assert_eq!(created.status, 201, "two throttles are retried: {}", created.body);
+
+    let (mut broker, aws) = broker_with(Some(("CreateTopic", throttle(), 100)));
+    let refused = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    assert_eq!(refused.status, 500, "{}", refused.body);
+    assert!(
+        refused.body["description"]
+            .as_str()
+            .unwrap()
+            .contains("gave up after 5 attempts"),
+        "{}",
+        refused.body
+    );
+    assert!(empty_but_the_parent_zone(&aws.aws.world()), "{:#?}", aws.aws.world());
 }
