@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A scripted OSBAPI lifecycle against the example broker (examples/broker/), stdlib only.
+"""A scripted OSBAPI lifecycle against the broker (broker/: ses-broker-server --aws memory),
+stdlib only.
 
 catalog -> provision -> get -> update -> bind -> get binding -> unbind -> deprovision, with
 bad parameters, a changed domain, an unknown plan, conflicts, repeats and missing headers
