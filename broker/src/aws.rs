@@ -110,7 +110,12 @@ const TRANSIENT: &[&str] = &[
 /// name taken with other attributes as `InvalidParameter` ("Topic already exists with
 /// different attributes"): the topic is there.
 #[must_use]
-pub fn classify(operation: &Operation, code: &str, message: &str, status: Option<u16>) -> ErrorClass {
+pub fn classify(
+    operation: &Operation,
+    code: &str,
+    message: &str,
+    status: Option<u16>,
+) -> ErrorClass {
     if ALREADY_EXISTS.contains(&code) {
         return ErrorClass::AlreadyExists;
     }

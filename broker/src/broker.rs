@@ -7,20 +7,19 @@ use base64::Engine as _;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 use ses_broker::aws::{BindingState, DriveError, Driver, InstanceState, Ledger, StateError};
+use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
+use ses_broker::instance::UpdateError;
 use ses_broker::params::Context;
 use ses_broker::reputation::Thresholds;
 use ses_broker::values::{BindingId, InstanceId};
-use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
-use ses_broker::instance::UpdateError;
 use ses_broker::{BindParams, Binding, BrokerConfig, Catalog, Instance, ProvisionParams};
 use subtle::ConstantTimeEq as _;
 
 use crate::aws::Aws;
 use crate::osbapi::{
-    Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource,
-    check_ids, check_maintenance_info, check_previous_values, check_query_ids,
-    method_not_allowed, optional_strings, parameters, parse_body, require_object,
-    require_strings,
+    Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource, check_ids,
+    check_maintenance_info, check_previous_values, check_query_ids, method_not_allowed,
+    optional_strings, parameters, parse_body, require_object, require_strings,
 };
 use crate::run::{RunError, drive, drive_or_roll_back};
 use crate::store::{BindingRecord, InstanceRecord, RunKey, Store, StoreError};
@@ -76,13 +75,7 @@ fn context(body: &Map<String, Value>) -> Result<Option<Context>, Response> {
 
 impl<A: Aws, S: Store> Broker<A, S> {
     /// A broker over `aws` and `store` that accepts `username` / `password` in Basic auth.
-    pub fn new(
-        config: BrokerConfig,
-        aws: A,
-        store: S,
-        username: &str,
-        password: &str,
-    ) -> Self {
+    pub fn new(config: BrokerConfig, aws: A, store: S, username: &str, password: &str) -> Self {
         let token =
             base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
         Self {
@@ -323,13 +316,9 @@ impl<A: Aws, S: Store> Broker<A, S> {
     }
 
     /// `DELETE /v2/service_instances/:id?service_id=..&plan_id=..`.
-    async fn deprovision(
-        &mut self,
-        id: &str,
-        request: &Request<'_>,
-    ) -> Result<Response, Response> {
-        if let Some(refused) = check_query_ids(&self.catalog, request)
-            .or_else(|| check_accepts_incomplete(request))
+    async fn deprovision(&mut self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
+        if let Some(refused) =
+            check_query_ids(&self.catalog, request).or_else(|| check_accepts_incomplete(request))
         {
             return Err(refused);
         }
@@ -395,8 +384,8 @@ impl<A: Aws, S: Store> Broker<A, S> {
         {
             return Err(refused);
         }
-        let binding_id = BindingId::parse(bid)
-            .map_err(|e| Response::bad_request(format!("binding_id: {e}")))?;
+        let binding_id =
+            BindingId::parse(bid).map_err(|e| Response::bad_request(format!("binding_id: {e}")))?;
         let params = BindParams::from_value(parameters(&body))
             .map_err(|errors| Response::params(&errors))?;
         let not_found = || Response::error(404, None, format!("instance {id} does not exist"));
@@ -471,8 +460,8 @@ impl<A: Aws, S: Store> Broker<A, S> {
         bid: &str,
         request: &Request<'_>,
     ) -> Result<Response, Response> {
-        if let Some(refused) = check_query_ids(&self.catalog, request)
-            .or_else(|| check_accepts_incomplete(request))
+        if let Some(refused) =
+            check_query_ids(&self.catalog, request).or_else(|| check_accepts_incomplete(request))
         {
             return Err(refused);
         }

@@ -58,12 +58,16 @@ impl Args {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "a failed assertion is how a test reports")]
+    #![allow(
+        clippy::unwrap_used,
+        reason = "a failed assertion is how a test reports"
+    )]
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Args, String> {
-        let args = Args::try_parse_from(std::iter::once("ses-broker-server").chain(args.iter().copied()))
-            .map_err(|e| e.to_string())?;
+        let args =
+            Args::try_parse_from(std::iter::once("ses-broker-server").chain(args.iter().copied()))
+                .map_err(|e| e.to_string())?;
         args.check()?;
         Ok(args)
     }
@@ -79,7 +83,14 @@ mod tests {
 
     #[test]
     fn sdk_with_an_endpoint() {
-        let args = parse(&["--password=p", "--aws", "sdk", "--aws-endpoint", "http://127.0.0.1:5000"]).unwrap();
+        let args = parse(&[
+            "--password=p",
+            "--aws",
+            "sdk",
+            "--aws-endpoint",
+            "http://127.0.0.1:5000",
+        ])
+        .unwrap();
         assert_eq!(args.aws, AwsChoice::Sdk);
         assert_eq!(args.aws_endpoint.as_deref(), Some("http://127.0.0.1:5000"));
     }
@@ -87,9 +98,25 @@ mod tests {
     #[test]
     fn refusals_name_the_flag() {
         assert!(parse(&[]).unwrap_err().contains("--password"));
-        assert!(parse(&["--password", ""]).unwrap_err().contains("--password"));
-        assert!(parse(&["--password", "p", "--aws-endpoint", "http://x"]).unwrap_err().contains("--aws sdk"));
-        assert!(parse(&["--password", "p", "--aws", "cloud"]).unwrap_err().contains("--aws"));
-        assert!(parse(&["--password", "p", "--listen", "nowhere"]).unwrap_err().contains("--listen"));
+        assert!(
+            parse(&["--password", ""])
+                .unwrap_err()
+                .contains("--password")
+        );
+        assert!(
+            parse(&["--password", "p", "--aws-endpoint", "http://x"])
+                .unwrap_err()
+                .contains("--aws sdk")
+        );
+        assert!(
+            parse(&["--password", "p", "--aws", "cloud"])
+                .unwrap_err()
+                .contains("--aws")
+        );
+        assert!(
+            parse(&["--password", "p", "--listen", "nowhere"])
+                .unwrap_err()
+                .contains("--listen")
+        );
     }
 }

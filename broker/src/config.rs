@@ -53,7 +53,10 @@ pub fn with_identity(config: &str, identity: &CallerIdentity) -> Result<String, 
     };
     match object.get("account_id") {
         None | Some(Value::Null) => {
-            object.insert("account_id".to_owned(), Value::String(identity.account.clone()));
+            object.insert(
+                "account_id".to_owned(),
+                Value::String(identity.account.clone()),
+            );
         }
         Some(Value::String(account)) if *account == identity.account => {}
         Some(other) => {
@@ -89,7 +92,11 @@ pub fn region(config: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "a failed assertion is how a test reports")]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        reason = "a failed assertion is how a test reports; indexing a Value never panics"
+    )]
     use super::*;
 
     fn moto() -> CallerIdentity {
@@ -105,7 +112,10 @@ mod tests {
         let value: Value = serde_json::from_str(&config).unwrap();
         assert_eq!(value["account_id"], "123456789012");
         assert_eq!(value["region"], "us-east-1");
-        assert_eq!(value["broker_principal_arn"], "arn:aws:sts::123456789012:user/moto");
+        assert_eq!(
+            value["broker_principal_arn"],
+            "arn:aws:sts::123456789012:user/moto"
+        );
     }
 
     #[test]
@@ -135,12 +145,23 @@ mod tests {
     fn another_account_is_refused_naming_both() {
         let error = with_identity(DEMO, &moto()).unwrap_err();
         assert!(error.starts_with("account_id:"), "{error}");
-        assert!(error.contains("111122223333") && error.contains("123456789012"), "{error}");
+        assert!(
+            error.contains("111122223333") && error.contains("123456789012"),
+            "{error}"
+        );
     }
 
     #[test]
     fn not_an_object_is_refused() {
-        assert!(with_identity("[]", &moto()).unwrap_err().contains("JSON object"));
-        assert!(with_identity("{", &moto()).unwrap_err().contains("not JSON"));
+        assert!(
+            with_identity("[]", &moto())
+                .unwrap_err()
+                .contains("JSON object")
+        );
+        assert!(
+            with_identity("{", &moto())
+                .unwrap_err()
+                .contains("not JSON")
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! HTTP on axum: every request goes to [`Broker::handle`](crate::osbapi::Broker::handle),
+//! HTTP on axum: every request goes to [`Broker::handle`](crate::broker::Broker::handle),
 //! which holds the OSBAPI rules; this file only translates between axum and
 //! [`Request`] / [`Response`].
 

@@ -40,7 +40,13 @@ async fn run(args: &Args) -> Result<(), String> {
         AwsChoice::Memory => {
             let config = read_config(&text)?;
             let principal = config.broker_principal_arn().map_or_else(
-                || format!("arn:{}:iam::{}:root", config.partition(), config.account_id()),
+                || {
+                    format!(
+                        "arn:{}:iam::{}:root",
+                        config.partition(),
+                        config.account_id()
+                    )
+                },
                 ToString::to_string,
             );
             let aws = InMemoryAws::new(
@@ -72,11 +78,21 @@ fn read_config(text: &str) -> Result<BrokerConfig, String> {
 }
 
 async fn serve<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), String> {
-    eprintln!("ses-broker-server: --aws {}: {}", match args.aws {
-        AwsChoice::Memory => "memory",
-        AwsChoice::Sdk => "sdk",
-    }, aws.describe());
-    let broker = Broker::new(config, aws, MemoryStore::default(), &args.username, &args.password);
+    eprintln!(
+        "ses-broker-server: --aws {}: {}",
+        match args.aws {
+            AwsChoice::Memory => "memory",
+            AwsChoice::Sdk => "sdk",
+        },
+        aws.describe()
+    );
+    let broker = Broker::new(
+        config,
+        aws,
+        MemoryStore::default(),
+        &args.username,
+        &args.password,
+    );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

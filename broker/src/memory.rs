@@ -370,7 +370,11 @@ impl InMemoryAws {
     /// domains, as in a real account), with the given id.
     pub fn add_hosted_zone(&self, id: &HostedZoneId, name: &DomainName) {
         let mut world = self.lock();
-        let zone = Self::new_zone(&mut world, name.as_str(), Some("made before the broker ran"));
+        let zone = Self::new_zone(
+            &mut world,
+            name.as_str(),
+            Some("made before the broker ran"),
+        );
         world.zones.insert(id.as_str().to_owned(), zone);
     }
 
@@ -436,7 +440,9 @@ impl InMemoryAws {
                 ttl: 900,
                 values: vec![format!(
                     "{}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400",
-                    name_servers.first().map_or("ns-1.awsdns-01.org", String::as_str)
+                    name_servers
+                        .first()
+                        .map_or("ns-1.awsdns-01.org", String::as_str)
                 )],
             },
         );
@@ -519,7 +525,10 @@ impl InMemoryAws {
                         fault(
                             "NotFoundException",
                             404,
-                            format!("Configuration set <{}> does not exist", p.configuration_set_name),
+                            format!(
+                                "Configuration set <{}> does not exist",
+                                p.configuration_set_name
+                            ),
                         )
                     })?;
                 nothing
@@ -540,12 +549,16 @@ impl InMemoryAws {
                     return Err(fault(
                         "NotFoundException",
                         404,
-                        format!("Configuration set <{}> does not exist", p.configuration_set_name),
+                        format!(
+                            "Configuration set <{}> does not exist",
+                            p.configuration_set_name
+                        ),
                     ));
                 }
                 // SES's tokens are 32 lowercase base32 characters; these are derived from the
                 // domain, so a rerun gives the same records.
-                let tokens = ["1", "2", "3"].map(|n| encode(&digest(&["dkim", &domain, n]), LOWER32, 32));
+                let tokens =
+                    ["1", "2", "3"].map(|n| encode(&digest(&["dkim", &domain, n]), LOWER32, 32));
                 let parsed = [
                     DkimToken::parse(&tokens[0]),
                     DkimToken::parse(&tokens[1]),
@@ -583,9 +596,16 @@ impl InMemoryAws {
                 nothing
             }
             Operation::SetIdentityMailFromDomain(p) => {
-                let identity = world.identities.get_mut(p.identity.as_str()).ok_or_else(|| {
-                    fault("NotFoundException", 404, format!("Identity {} does not exist", p.identity))
-                })?;
+                let identity = world
+                    .identities
+                    .get_mut(p.identity.as_str())
+                    .ok_or_else(|| {
+                        fault(
+                            "NotFoundException",
+                            404,
+                            format!("Identity {} does not exist", p.identity),
+                        )
+                    })?;
                 if let Some(mail_from) = &p.mail_from_domain
                     && !mail_from
                         .as_str()
@@ -594,7 +614,10 @@ impl InMemoryAws {
                     return Err(fault(
                         "InvalidParameterValue",
                         400,
-                        format!("MAIL FROM domain {mail_from} is not a subdomain of {}", p.identity),
+                        format!(
+                            "MAIL FROM domain {mail_from} is not a subdomain of {}",
+                            p.identity
+                        ),
                     ));
                 }
                 identity.mail_from_domain = p.mail_from_domain.as_ref().map(ToString::to_string);
@@ -610,7 +633,10 @@ impl InMemoryAws {
                         fault(
                             "ConfigurationSetDoesNotExist",
                             400,
-                            format!("Configuration set <{}> does not exist", p.configuration_set_name),
+                            format!(
+                                "Configuration set <{}> does not exist",
+                                p.configuration_set_name
+                            ),
                         )
                     })?;
                 let name = p.event_destination_name.to_string();
@@ -650,7 +676,10 @@ impl InMemoryAws {
                         fault(
                             "ConfigurationSetDoesNotExist",
                             400,
-                            format!("Configuration set <{}> does not exist", p.configuration_set_name),
+                            format!(
+                                "Configuration set <{}> does not exist",
+                                p.configuration_set_name
+                            ),
                         )
                     })?;
                 set.event_destinations
@@ -659,7 +688,10 @@ impl InMemoryAws {
                         fault(
                             "EventDestinationDoesNotExist",
                             400,
-                            format!("Event destination {} does not exist", p.event_destination_name),
+                            format!(
+                                "Event destination {} does not exist",
+                                p.event_destination_name
+                            ),
                         )
                     })?;
                 nothing
@@ -692,8 +724,10 @@ impl InMemoryAws {
                     },
                 );
                 Ok(Output::Key {
-                    key_id: KmsKeyId::parse(&id).map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
-                    arn: Arn::parse(&arn).map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
+                    key_id: KmsKeyId::parse(&id)
+                        .map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
+                    arn: Arn::parse(&arn)
+                        .map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
                 })
             }
             Operation::EnableKeyRotation(p) => {
@@ -711,7 +745,11 @@ impl InMemoryAws {
             Operation::CreateAlias(p) => {
                 let alias = p.alias_name.to_string();
                 if !alias.starts_with("alias/") || alias.starts_with("alias/aws/") {
-                    return Err(fault("InvalidAliasNameException", 400, format!("{alias} is not allowed")));
+                    return Err(fault(
+                        "InvalidAliasNameException",
+                        400,
+                        format!("{alias} is not allowed"),
+                    ));
                 }
                 if world.aliases.contains_key(&alias) {
                     return Err(fault(
@@ -721,14 +759,16 @@ impl InMemoryAws {
                     ));
                 }
                 Self::key_mut(world, &p.target_key_id)?;
-                world
-                    .aliases
-                    .insert(alias, p.target_key_id.to_string());
+                world.aliases.insert(alias, p.target_key_id.to_string());
                 nothing
             }
             Operation::DeleteAlias(p) => {
                 world.aliases.remove(p.alias_name.as_str()).ok_or_else(|| {
-                    fault("NotFoundException", 400, format!("Alias {} is not found.", p.alias_name))
+                    fault(
+                        "NotFoundException",
+                        400,
+                        format!("Alias {} is not found.", p.alias_name),
+                    )
                 })?;
                 nothing
             }
@@ -764,7 +804,8 @@ impl InMemoryAws {
                 let key = Self::key_mut(world, &p.key_id)?;
                 Ok(Output::KeyDescription {
                     key_id: p.key_id.clone(),
-                    arn: Arn::parse(&key.arn).map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
+                    arn: Arn::parse(&key.arn)
+                        .map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
                     description: key.description.clone(),
                     pending_deletion: key.state == "PendingDeletion",
                 })
@@ -790,14 +831,19 @@ impl InMemoryAws {
                     );
                 }
                 Ok(Output::Topic {
-                    arn: Arn::parse(&arn).map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
+                    arn: Arn::parse(&arn)
+                        .map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
                 })
             }
             Operation::SetTopicAttributes(p) => {
                 let value = p.attribute_value();
                 check_policy(&value, "InvalidParameter")?;
                 let topic = world.topics.get_mut(p.topic_arn.as_str()).ok_or_else(|| {
-                    fault("NotFound", 404, format!("Topic {} does not exist", p.topic_arn))
+                    fault(
+                        "NotFound",
+                        404,
+                        format!("Topic {} does not exist", p.topic_arn),
+                    )
                 })?;
                 topic.policy = Some(value);
                 nothing
@@ -813,7 +859,11 @@ impl InMemoryAws {
             }
             Operation::Subscribe(p) => {
                 if !world.topics.contains_key(p.topic_arn.as_str()) {
-                    return Err(fault("NotFound", 404, format!("Topic {} does not exist", p.topic_arn)));
+                    return Err(fault(
+                        "NotFound",
+                        404,
+                        format!("Topic {} does not exist", p.topic_arn),
+                    ));
                 }
                 let protocol = match p.protocol {
                     Protocol::Email if p.endpoint.contains('@') => "email",
@@ -827,7 +877,11 @@ impl InMemoryAws {
                     }
                 };
                 // Subscribing the same endpoint again answers the same subscription.
-                let id = encode(&digest(&["subscription", p.topic_arn.as_str(), protocol, &p.endpoint]), HEX, 32);
+                let id = encode(
+                    &digest(&["subscription", p.topic_arn.as_str(), protocol, &p.endpoint]),
+                    HEX,
+                    32,
+                );
                 let arn = format!(
                     "{}:{}-{}-{}-{}-{}",
                     p.topic_arn,
@@ -846,7 +900,8 @@ impl InMemoryAws {
                     },
                 );
                 Ok(Output::Subscription {
-                    arn: Arn::parse(&arn).map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
+                    arn: Arn::parse(&arn)
+                        .map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
                 })
             }
             Operation::Unsubscribe(p) => {
@@ -963,7 +1018,8 @@ impl InMemoryAws {
                     .collect();
                 world.zones.insert(id.clone(), zone);
                 Ok(Output::HostedZone {
-                    id: HostedZoneId::parse(&id).map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
+                    id: HostedZoneId::parse(&id)
+                        .map_err(|e| fault("InternalFailure", 500, e.to_string()))?,
                     name_servers,
                 })
             }
@@ -981,7 +1037,10 @@ impl InMemoryAws {
                     return Err(fault(
                         "InvalidChangeBatch",
                         400,
-                        format!("RRSet with DNS name {name}. is not permitted in zone {}.", zone.name),
+                        format!(
+                            "RRSet with DNS name {name}. is not permitted in zone {}.",
+                            zone.name
+                        ),
                     ));
                 }
                 let key = (name.clone(), kind.clone());
@@ -994,12 +1053,16 @@ impl InMemoryAws {
                         None => Err(fault(
                             "InvalidChangeBatch",
                             400,
-                            format!("Tried to delete resource record set [name='{name}.', type='{kind}'] but it was not found"),
+                            format!(
+                                "Tried to delete resource record set [name='{name}.', type='{kind}'] but it was not found"
+                            ),
                         )),
                         Some(existing) if *existing != wanted => Err(fault(
                             "InvalidChangeBatch",
                             400,
-                            format!("Tried to delete resource record set [name='{name}.', type='{kind}'] but the values provided do not match the current values"),
+                            format!(
+                                "Tried to delete resource record set [name='{name}.', type='{kind}'] but the values provided do not match the current values"
+                            ),
                         )),
                         Some(_) => {
                             zone.records.remove(&key);
@@ -1014,7 +1077,9 @@ impl InMemoryAws {
                             return Err(fault(
                                 "InvalidChangeBatch",
                                 400,
-                                format!("RRSet of type {kind} with DNS name {name}. is not permitted as it conflicts with other records with the same DNS name"),
+                                format!(
+                                    "RRSet of type {kind} with DNS name {name}. is not permitted as it conflicts with other records with the same DNS name"
+                                ),
                             ));
                         }
                         zone.records.insert(key, wanted);
@@ -1050,7 +1115,11 @@ impl InMemoryAws {
                 }
                 let path = p.path.to_string();
                 if !(path.starts_with('/') && path.ends_with('/')) {
-                    return Err(fault("ValidationError", 400, "Path must begin and end with /"));
+                    return Err(fault(
+                        "ValidationError",
+                        400,
+                        "Path must begin and end with /",
+                    ));
                 }
                 world.users.insert(
                     name,
@@ -1093,9 +1162,17 @@ impl InMemoryAws {
                 // secrets are 40 base64 characters.
                 let id = format!(
                     "AKIA{}",
-                    encode(&digest(&["key id", p.user_name.as_str(), &serial]), UPPER32, 16)
+                    encode(
+                        &digest(&["key id", p.user_name.as_str(), &serial]),
+                        UPPER32,
+                        16
+                    )
                 );
-                let secret = encode(&digest(&["secret", p.user_name.as_str(), &serial]), BASE64, 40);
+                let secret = encode(
+                    &digest(&["secret", p.user_name.as_str(), &serial]),
+                    BASE64,
+                    40,
+                );
                 let key = AccessKeyId::parse(&id)
                     .and_then(|id| AccessKey::new(id, SecretAccessKey::parse(&secret)?))
                     .map_err(|e| fault("InternalFailure", 500, e.to_string()))?;
@@ -1120,7 +1197,14 @@ impl InMemoryAws {
                     .policies
                     .remove(p.policy_name.as_str())
                     .ok_or_else(|| {
-                        fault("NoSuchEntity", 404, format!("The user policy with name {} cannot be found.", p.policy_name))
+                        fault(
+                            "NoSuchEntity",
+                            404,
+                            format!(
+                                "The user policy with name {} cannot be found.",
+                                p.policy_name
+                            ),
+                        )
                     })?;
                 nothing
             }
@@ -1145,21 +1229,32 @@ impl InMemoryAws {
     }
 
     fn key_mut<'w>(world: &'w mut World, id: &KmsKeyId) -> Result<&'w mut Key, Fault> {
-        world
-            .keys
-            .get_mut(id.as_str())
-            .ok_or_else(|| fault("NotFoundException", 400, format!("Key '{id}' does not exist")))
+        world.keys.get_mut(id.as_str()).ok_or_else(|| {
+            fault(
+                "NotFoundException",
+                400,
+                format!("Key '{id}' does not exist"),
+            )
+        })
     }
 
     fn zone_mut<'w>(world: &'w mut World, id: &HostedZoneId) -> Result<&'w mut Zone, Fault> {
         world.zones.get_mut(id.as_str()).ok_or_else(|| {
-            fault("NoSuchHostedZone", 404, format!("No hosted zone found with ID: {id}"))
+            fault(
+                "NoSuchHostedZone",
+                404,
+                format!("No hosted zone found with ID: {id}"),
+            )
         })
     }
 
     fn user_mut<'w>(world: &'w mut World, name: &str) -> Result<&'w mut User, Fault> {
         world.users.get_mut(name).ok_or_else(|| {
-            fault("NoSuchEntity", 404, format!("The user with name {name} cannot be found."))
+            fault(
+                "NoSuchEntity",
+                404,
+                format!("The user with name {name} cannot be found."),
+            )
         })
     }
 
@@ -1167,7 +1262,9 @@ impl InMemoryAws {
     fn read_back(world: &World, operation: &Operation) -> Option<Observed> {
         match operation {
             Operation::CreateConfigurationSet(p) => {
-                let set = world.configuration_sets.get(p.configuration_set_name.as_str())?;
+                let set = world
+                    .configuration_sets
+                    .get(p.configuration_set_name.as_str())?;
                 Some(Observed::ConfigurationSet {
                     tls_policy: Some(set.tls_policy.clone()),
                     reputation_metrics_enabled: Some(set.reputation_metrics_enabled),
@@ -1177,7 +1274,11 @@ impl InMemoryAws {
             Operation::CreateEmailIdentity(p) => {
                 let identity = world.identities.get(p.email_identity.as_str())?;
                 let [a, b, c] = &identity.dkim_tokens;
-                let tokens = match (DkimToken::parse(a), DkimToken::parse(b), DkimToken::parse(c)) {
+                let tokens = match (
+                    DkimToken::parse(a),
+                    DkimToken::parse(b),
+                    DkimToken::parse(c),
+                ) {
                     (Ok(a), Ok(b), Ok(c)) => Some([a, b, c]),
                     _ => None,
                 };
@@ -1195,7 +1296,10 @@ impl InMemoryAws {
             }),
             Operation::CreateTopic(p) => {
                 let suffix = format!(":{}", p.name);
-                let (arn, topic) = world.topics.iter().find(|(arn, _)| arn.ends_with(&suffix))?;
+                let (arn, topic) = world
+                    .topics
+                    .iter()
+                    .find(|(arn, _)| arn.ends_with(&suffix))?;
                 Some(Observed::Topic {
                     arn: Arn::parse(arn).ok()?,
                     kms_master_key_id: Some(topic.kms_master_key_id.clone()),
@@ -1214,7 +1318,10 @@ impl InMemoryAws {
                 })
             }
             Operation::CreateUser(p) => Some(Observed::User {
-                path: world.users.get(p.user_name.as_str()).map(|u| u.path.clone()),
+                path: world
+                    .users
+                    .get(p.user_name.as_str())
+                    .map(|u| u.path.clone()),
             }),
             _ => None,
         }
@@ -1229,7 +1336,9 @@ impl Aws for InMemoryAws {
             Err(f) => match classify(operation, f.code, &f.message, Some(f.status)) {
                 ErrorClass::AlreadyExists => match Self::read_back(&world, operation) {
                     Some(observed) => Answer::AlreadyExists(observed),
-                    None => Answer::failed(ses_broker::aws::FailureKind::Permanent, f.code, &f.message),
+                    None => {
+                        Answer::failed(ses_broker::aws::FailureKind::Permanent, f.code, &f.message)
+                    }
                 },
                 ErrorClass::NotFound => Answer::NotFound,
                 ErrorClass::Failure(kind) => Answer::failed(kind, f.code, &f.message),

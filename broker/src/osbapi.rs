@@ -94,7 +94,11 @@ impl Response {
 
 /// 400 unless the body names `catalog`'s service (and, with `plan_required`, plan).
 #[must_use]
-pub fn check_ids(catalog: &Catalog, body: &Map<String, Value>, plan_required: bool) -> Option<Response> {
+pub fn check_ids(
+    catalog: &Catalog,
+    body: &Map<String, Value>,
+    plan_required: bool,
+) -> Option<Response> {
     let service = match body.get("service_id") {
         Some(Value::String(s)) => s.as_str(),
         Some(_) => return Some(Response::bad_request("service_id: must be a string")),
@@ -121,7 +125,8 @@ pub fn check_ids(catalog: &Catalog, body: &Map<String, Value>, plan_required: bo
 /// 400 unless the query names `catalog`'s service and plan (deprovision, unbind).
 #[must_use]
 pub fn check_query_ids(catalog: &Catalog, request: &Request<'_>) -> Option<Response> {
-    let (Some(service), Some(plan)) = (request.query("service_id"), request.query("plan_id")) else {
+    let (Some(service), Some(plan)) = (request.query("service_id"), request.query("plan_id"))
+    else {
         return Some(Response::bad_request(
             "service_id and plan_id are required query parameters",
         ));
@@ -257,4 +262,3 @@ pub fn parameters(body: &Map<String, Value>) -> &Value {
     static EMPTY: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| json!({}));
     body.get("parameters").unwrap_or(&EMPTY)
 }
-

@@ -86,7 +86,8 @@ pub async fn drive<A: Aws, S: Store>(
                     last,
                 });
             }
-            tokio::time::sleep(FIRST_BACKOFF * 2u32.saturating_pow(attempts.saturating_sub(1))).await;
+            tokio::time::sleep(FIRST_BACKOFF * 2u32.saturating_pow(attempts.saturating_sub(1)))
+                .await;
         }
     }
 }

@@ -349,10 +349,11 @@ impl SdkAws {
                     .send()
                     .await?;
                 let dkim = out.dkim_attributes();
-                let tokens = match dkim_tokens(dkim.map(v2::DkimAttributes::tokens).unwrap_or_default())? {
-                    Some(tokens) => tokens,
-                    None => self.v1_dkim_tokens(&p.email_identity).await?,
-                };
+                let tokens =
+                    match dkim_tokens(dkim.map(v2::DkimAttributes::tokens).unwrap_or_default())? {
+                        Some(tokens) => tokens,
+                        None => self.v1_dkim_tokens(&p.email_identity).await?,
+                    };
                 Ok(Output::EmailIdentity {
                     dkim_tokens: tokens,
                     signing_hosted_zone: optional_domain(
@@ -581,7 +582,12 @@ impl SdkAws {
                     .set_dimensions(Some(
                         p.dimensions
                             .iter()
-                            .map(|d| cw::Dimension::builder().name(&d.name).value(&d.value).build())
+                            .map(|d| {
+                                cw::Dimension::builder()
+                                    .name(&d.name)
+                                    .value(&d.value)
+                                    .build()
+                            })
                             .collect(),
                     ))
                     .period(i32::try_from(p.period).map_err(|e| unreadable("Period", e))?)

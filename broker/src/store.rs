@@ -89,8 +89,11 @@ pub trait Store: Send + 'static {
     ///
     /// # Errors
     /// The backend failed.
-    fn binding(&self, id: &InstanceId, bid: &BindingId)
-    -> Result<Option<BindingRecord>, StoreError>;
+    fn binding(
+        &self,
+        id: &InstanceId,
+        bid: &BindingId,
+    ) -> Result<Option<BindingRecord>, StoreError>;
 
     /// The ids of the bindings of instance `id`.
     ///

@@ -83,7 +83,14 @@ fn start_broker(endpoint: &str, config: &str) -> Result<(Child, String), String>
     let file = dir.join(format!("config-{}.json", config.len()));
     std::fs::write(&file, config).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ses-broker-server"))
-        .args(["--listen", "127.0.0.1:0", "--username", USER, "--password", PASSWORD])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--username",
+            USER,
+            "--password",
+            PASSWORD,
+        ])
         .args(["--aws", "sdk", "--aws-endpoint", endpoint, "--config"])
         .arg(&file)
         .env("AWS_ACCESS_KEY_ID", "test")
@@ -174,7 +181,10 @@ impl Moto {
                 .trim_start_matches("/hostedzone/")
                 .to_owned()
         });
-        let platform_topic = format!("arn:aws-us-gov:sns:{REGION}:{}:platform-email", identity.account);
+        let platform_topic = format!(
+            "arn:aws-us-gov:sns:{REGION}:{}:platform-email",
+            identity.account
+        );
         let file = json!({
             "region": REGION,
             "default_zone": PARENT_ZONE,
@@ -203,8 +213,7 @@ impl Moto {
         // The test derives the desired state from the configuration the broker read: the
         // file with STS's account and principal.
         let config =
-            BrokerConfig::from_json(&with_identity(&file.to_string(), &identity).unwrap())
-                .unwrap();
+            BrokerConfig::from_json(&with_identity(&file.to_string(), &identity).unwrap()).unwrap();
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
@@ -274,7 +283,10 @@ impl Moto {
 
 /// The configuration sets, through boto3 (see the file's docs).
 fn configuration_sets(python: &str, endpoint: &str) -> BTreeMap<String, Settings> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_configuration_sets.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/moto_configuration_sets.py"
+    );
     let out = Command::new(python)
         .args([script, endpoint, REGION])
         .output()
@@ -301,7 +313,10 @@ fn json_text(text: &str) -> Value {
 }
 
 /// Everything but the configuration sets, through the AWS SDK for Rust.
-#[allow(clippy::too_many_lines, reason = "one block per service, in the snapshot's order")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one block per service, in the snapshot's order"
+)]
 async fn read(sdk: &SdkConfig) -> Observed {
     let mut observed = Observed::default();
     let snap = &mut observed.snapshot;
@@ -438,15 +453,29 @@ async fn read(sdk: &SdkConfig) -> Observed {
             .send()
             .await
             .unwrap();
-        let rotation = kms.get_key_rotation_status().key_id(id).send().await.unwrap();
+        let rotation = kms
+            .get_key_rotation_status()
+            .key_id(id)
+            .send()
+            .await
+            .unwrap();
         let tags = kms.list_resource_tags().key_id(id).send().await.unwrap();
         snap.insert(
             format!("kms key {name}"),
             Settings::from([
                 ("Description".into(), json!(meta.description())),
-                ("Policy".into(), json_text(policy.policy().unwrap_or_default())),
-                ("KeyRotationEnabled".into(), json!(rotation.key_rotation_enabled())),
-                ("KeyState".into(), json!(meta.key_state().map(|s| s.as_str()))),
+                (
+                    "Policy".into(),
+                    json_text(policy.policy().unwrap_or_default()),
+                ),
+                (
+                    "KeyRotationEnabled".into(),
+                    json!(rotation.key_rotation_enabled()),
+                ),
+                (
+                    "KeyState".into(),
+                    json!(meta.key_state().map(|s| s.as_str())),
+                ),
                 (
                     "Tags".into(),
                     tag_object(tags.tags().iter().map(|t| (t.tag_key(), t.tag_value()))),
@@ -459,13 +488,28 @@ async fn read(sdk: &SdkConfig) -> Observed {
     let sns = aws_sdk_sns::Client::new(sdk);
     for topic in sns.list_topics().send().await.unwrap().topics() {
         let arn = topic.topic_arn().unwrap();
-        let attributes = sns.get_topic_attributes().topic_arn(arn).send().await.unwrap();
+        let attributes = sns
+            .get_topic_attributes()
+            .topic_arn(arn)
+            .send()
+            .await
+            .unwrap();
         let attributes = attributes.attributes().cloned().unwrap_or_default();
-        let tags = sns.list_tags_for_resource().resource_arn(arn).send().await.unwrap();
+        let tags = sns
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap();
         let mut settings = Settings::from([
             (
                 "KmsMasterKeyId".into(),
-                json!(attributes.get("KmsMasterKeyId").cloned().unwrap_or_default()),
+                json!(
+                    attributes
+                        .get("KmsMasterKeyId")
+                        .cloned()
+                        .unwrap_or_default()
+                ),
             ),
             (
                 "Tags".into(),
@@ -481,7 +525,13 @@ async fn read(sdk: &SdkConfig) -> Observed {
             settings,
         );
     }
-    for sub in sns.list_subscriptions().send().await.unwrap().subscriptions() {
+    for sub in sns
+        .list_subscriptions()
+        .send()
+        .await
+        .unwrap()
+        .subscriptions()
+    {
         let topic = sub.topic_arn().unwrap();
         snap.insert(
             format!(
@@ -496,7 +546,13 @@ async fn read(sdk: &SdkConfig) -> Observed {
 
     // CloudWatch: every alarm and its tags.
     let cloudwatch = aws_sdk_cloudwatch::Client::new(sdk);
-    for alarm in cloudwatch.describe_alarms().send().await.unwrap().metric_alarms() {
+    for alarm in cloudwatch
+        .describe_alarms()
+        .send()
+        .await
+        .unwrap()
+        .metric_alarms()
+    {
         let tags = cloudwatch
             .list_tags_for_resource()
             .resource_arn(alarm.alarm_arn().unwrap())
@@ -517,7 +573,10 @@ async fn read(sdk: &SdkConfig) -> Observed {
                 ),
                 ("Namespace".into(), json!(alarm.namespace())),
                 ("MetricName".into(), json!(alarm.metric_name())),
-                ("Statistic".into(), json!(alarm.statistic().map(|s| s.as_str()))),
+                (
+                    "Statistic".into(),
+                    json!(alarm.statistic().map(|s| s.as_str())),
+                ),
                 (
                     "Dimensions".into(),
                     Value::Object(
@@ -529,8 +588,14 @@ async fn read(sdk: &SdkConfig) -> Observed {
                     ),
                 ),
                 ("Period".into(), json!(alarm.period())),
-                ("EvaluationPeriods".into(), json!(alarm.evaluation_periods())),
-                ("DatapointsToAlarm".into(), json!(alarm.datapoints_to_alarm())),
+                (
+                    "EvaluationPeriods".into(),
+                    json!(alarm.evaluation_periods()),
+                ),
+                (
+                    "DatapointsToAlarm".into(),
+                    json!(alarm.datapoints_to_alarm()),
+                ),
                 ("Threshold".into(), json!(alarm.threshold())),
                 (
                     "ComparisonOperator".into(),
@@ -551,7 +616,13 @@ async fn read(sdk: &SdkConfig) -> Observed {
 
     // Route 53: zones (the parent zone is the test's), their records but the apex SOA/NS.
     let route53 = aws_sdk_route53::Client::new(sdk);
-    for zone in route53.list_hosted_zones().send().await.unwrap().hosted_zones() {
+    for zone in route53
+        .list_hosted_zones()
+        .send()
+        .await
+        .unwrap()
+        .hosted_zones()
+    {
         let name = zone.name().trim_end_matches('.').to_owned();
         let id = zone.id().trim_start_matches("/hostedzone/");
         let got = route53.get_hosted_zone().id(id).send().await.unwrap();
@@ -589,7 +660,9 @@ async fn read(sdk: &SdkConfig) -> Observed {
                                 .map(|s| s.tags())
                                 .unwrap_or_default()
                                 .iter()
-                                .map(|t| (t.key().unwrap_or_default(), t.value().unwrap_or_default())),
+                                .map(|t| {
+                                    (t.key().unwrap_or_default(), t.value().unwrap_or_default())
+                                }),
                         ),
                     ),
                 ]),
@@ -634,10 +707,7 @@ async fn read(sdk: &SdkConfig) -> Observed {
     for user in iam.list_users().send().await.unwrap().users() {
         let name = user.user_name();
         let got = iam.get_user().user_name(name).send().await.unwrap();
-        let tags = got
-            .user()
-            .map(|u| u.tags().to_vec())
-            .unwrap_or_default();
+        let tags = got.user().map(|u| u.tags().to_vec()).unwrap_or_default();
         let mut policies = serde_json::Map::new();
         for policy in iam
             .list_user_policies()

@@ -60,13 +60,22 @@ fn broker_with(rule: Option<(&'static str, Answer, u32)>) -> (TestBroker, Arc<Fa
         "us-gov-west-1",
         "arn:aws-us-gov:iam::111122223333:user/ses-broker",
     );
-    aws.add_hosted_zone(config.parent_hosted_zone_id().unwrap(), config.default_zone());
+    aws.add_hosted_zone(
+        config.parent_hosted_zone_id().unwrap(),
+        config.default_zone(),
+    );
     let faulty = Arc::new(Faulty {
         aws,
         rule: Mutex::new(rule),
     });
     (
-        Broker::new(config, Arc::clone(&faulty), MemoryStore::default(), "user", "pass"),
+        Broker::new(
+            config,
+            Arc::clone(&faulty),
+            MemoryStore::default(),
+            "user",
+            "pass",
+        ),
         faulty,
     )
 }
@@ -248,10 +257,20 @@ fn provision_update_bind_unbind_deprovision() {
 fn the_same_domain_under_another_instance_is_a_conflict_and_leaves_nothing() {
     let mut broker = broker();
     let params = json!({"domain": "agency.gov", "admin_email": "admin@agency.gov"});
-    let first = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    let first = call(
+        &mut broker,
+        "PUT",
+        "/v2/service_instances/i-1",
+        &provision(&params),
+    );
     assert_eq!(first.status, 201, "{}", first.body);
     let before = broker.aws().aws.world();
-    let second = call(&mut broker, "PUT", "/v2/service_instances/i-2", &provision(&params));
+    let second = call(
+        &mut broker,
+        "PUT",
+        "/v2/service_instances/i-2",
+        &provision(&params),
+    );
     assert_eq!(second.status, 409, "{}", second.body);
     let description = second.body["description"].as_str().unwrap();
     assert!(
@@ -267,7 +286,12 @@ fn a_refused_call_rolls_the_provision_back() {
     let refusal = Answer::failed(FailureKind::Permanent, "AccessDenied", "not allowed");
     let (mut broker, aws) = broker_with(Some(("PutMetricAlarm", refusal, 1)));
     let params = json!({"admin_email": "admin@agency.gov", "enable_feedback_notifications": true});
-    let refused = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    let refused = call(
+        &mut broker,
+        "PUT",
+        "/v2/service_instances/i-1",
+        &provision(&params),
+    );
     assert_eq!(refused.status, 500, "{}", refused.body);
     assert!(
         refused.body["description"]
@@ -277,10 +301,28 @@ fn a_refused_call_rolls_the_provision_back() {
         "{}",
         refused.body
     );
-    assert!(empty_but_the_parent_zone(&aws.aws.world()), "{:#?}", aws.aws.world());
+    assert!(
+        empty_but_the_parent_zone(&aws.aws.world()),
+        "{:#?}",
+        aws.aws.world()
+    );
     // Nothing was stored: the platform may try again, and it works.
-    assert_eq!(call(&mut broker, "GET", "/v2/service_instances/i-1", &Value::Null).status, 404);
-    let created = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    assert_eq!(
+        call(
+            &mut broker,
+            "GET",
+            "/v2/service_instances/i-1",
+            &Value::Null
+        )
+        .status,
+        404
+    );
+    let created = call(
+        &mut broker,
+        "PUT",
+        "/v2/service_instances/i-1",
+        &provision(&params),
+    );
     assert_eq!(created.status, 201, "{}", created.body);
 }
 
@@ -290,11 +332,25 @@ fn throttling_is_retried_then_given_up_and_rolled_back() {
     let params = json!({"admin_email": "admin@agency.gov"});
 
     let (mut broker, _) = broker_with(Some(("CreateTopic", throttle(), 2)));
-    let created = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
-    assert_eq!(created.status, 201, "two throttles are retried: {}", created.body);
+    let created = call(
+        &mut broker,
+        "PUT",
+        "/v2/service_instances/i-1",
+        &provision(&params),
+    );
+    assert_eq!(
+        created.status, 201,
+        "two throttles are retried: {}",
+        created.body
+    );
 
     let (mut broker, aws) = broker_with(Some(("CreateTopic", throttle(), 100)));
-    let refused = call(&mut broker, "PUT", "/v2/service_instances/i-1", &provision(&params));
+    let refused = call(
+        &mut broker,
+        "PUT",
+        "/v2/service_instances/i-1",
+        &provision(&params),
+    );
     assert_eq!(refused.status, 500, "{}", refused.body);
     assert!(
         refused.body["description"]
@@ -304,5 +360,9 @@ fn throttling_is_retried_then_given_up_and_rolled_back() {
         "{}",
         refused.body
     );
-    assert!(empty_but_the_parent_zone(&aws.aws.world()), "{:#?}", aws.aws.world());
+    assert!(
+        empty_but_the_parent_zone(&aws.aws.world()),
+        "{:#?}",
+        aws.aws.world()
+    );
 }

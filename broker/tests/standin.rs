@@ -37,7 +37,7 @@ impl StandIn {
             config.account_id().as_str(),
             &config.partition().to_string(),
             config.region().as_str(),
-            &config.broker_principal_arn().unwrap().to_string(),
+            config.broker_principal_arn().unwrap().as_ref(),
         ));
         aws.add_hosted_zone(
             config.parent_hosted_zone_id().unwrap(),
@@ -48,7 +48,13 @@ impl StandIn {
                 .enable_all()
                 .build()
                 .unwrap(),
-            broker: Broker::new(config, Arc::clone(&aws), MemoryStore::default(), "user", "pass"),
+            broker: Broker::new(
+                config,
+                Arc::clone(&aws),
+                MemoryStore::default(),
+                "user",
+                "pass",
+            ),
             aws,
         }
     }
@@ -82,7 +88,10 @@ impl Harness for StandIn {
     }
 
     fn observe(&mut self) -> Observed {
-        observe_world(&self.aws.world(), self.broker.config().default_zone().as_str())
+        observe_world(
+            &self.aws.world(),
+            self.broker.config().default_zone().as_str(),
+        )
     }
 
     fn unchecked(&self) -> Vec<Unchecked> {

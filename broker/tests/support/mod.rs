@@ -161,7 +161,10 @@ pub fn expect_instance(expected: &mut Snapshot, state: &InstanceState, observed:
         }
         if topic.topic == Topic::Reputation {
             expected.insert(
-                format!("sns subscription {} email {}", topic.name, state.admin_email),
+                format!(
+                    "sns subscription {} email {}",
+                    topic.name, state.admin_email
+                ),
                 Settings::from([("TopicArn".into(), json!(topic.arn.to_string()))]),
             );
         }
@@ -198,7 +201,10 @@ pub fn expect_instance(expected: &mut Snapshot, state: &InstanceState, observed:
                 ("EvaluationPeriods".into(), json!(alarm.evaluation_periods)),
                 ("DatapointsToAlarm".into(), json!(alarm.datapoints_to_alarm)),
                 ("Threshold".into(), json!(alarm.threshold)),
-                ("ComparisonOperator".into(), json!(alarm.comparison_operator)),
+                (
+                    "ComparisonOperator".into(),
+                    json!(alarm.comparison_operator),
+                ),
                 ("TreatMissingData".into(), json!(alarm.treat_missing_data)),
                 ("Tags".into(), tags(&alarm.tags)),
             ]),
@@ -319,9 +325,7 @@ pub fn compare(
                         .or_default() += 1;
                 }
                 Some(got) if got == value => tally.settings += 1,
-                Some(got) => problems.push(format!(
-                    "{key}: {setting} is {got}, expected {value}"
-                )),
+                Some(got) => problems.push(format!("{key}: {setting} is {got}, expected {value}")),
                 None => problems.push(format!("{key}: {setting} was not read back")),
             }
         }
@@ -356,7 +360,10 @@ pub fn observe_world(world: &World, parent_zone: &str) -> Observed {
                     "ReputationMetricsEnabled".into(),
                     json!(set.reputation_metrics_enabled),
                 ),
-                ("SuppressedReasons".into(), sorted(set.suppressed_reasons.clone())),
+                (
+                    "SuppressedReasons".into(),
+                    sorted(set.suppressed_reasons.clone()),
+                ),
                 ("SendingEnabled".into(), json!(set.sending_enabled)),
                 ("Tags".into(), map(&set.tags)),
             ]),
@@ -366,7 +373,10 @@ pub fn observe_world(world: &World, parent_zone: &str) -> Observed {
                 format!("ses event-destination {name}/{dest}"),
                 Settings::from([
                     ("Enabled".into(), json!(d.enabled)),
-                    ("MatchingEventTypes".into(), sorted(d.matching_event_types.clone())),
+                    (
+                        "MatchingEventTypes".into(),
+                        sorted(d.matching_event_types.clone()),
+                    ),
                     ("TopicArn".into(), json!(d.topic_arn)),
                 ]),
             );
@@ -425,7 +435,11 @@ pub fn observe_world(world: &World, parent_zone: &str) -> Observed {
     }
     for alias in world.aliases.keys() {
         let target = &world.aliases[alias];
-        if world.keys.get(target).is_none_or(|k| k.state == "PendingDeletion") {
+        if world
+            .keys
+            .get(target)
+            .is_none_or(|k| k.state == "PendingDeletion")
+        {
             snap.insert(format!("kms alias {alias}"), Settings::new());
         }
     }
@@ -470,7 +484,10 @@ pub fn observe_world(world: &World, parent_zone: &str) -> Observed {
                 ("EvaluationPeriods".into(), json!(alarm.evaluation_periods)),
                 ("DatapointsToAlarm".into(), json!(alarm.datapoints_to_alarm)),
                 ("Threshold".into(), json!(alarm.threshold)),
-                ("ComparisonOperator".into(), json!(alarm.comparison_operator)),
+                (
+                    "ComparisonOperator".into(),
+                    json!(alarm.comparison_operator),
+                ),
                 ("TreatMissingData".into(), json!(alarm.treat_missing_data)),
                 ("Tags".into(), map(&alarm.tags)),
             ]),
@@ -593,9 +610,8 @@ impl<H: Harness> Run<'_, H> {
         let observed = self.h.observe();
         let mut expected = Snapshot::new();
         for instance in self.instances.values() {
-            let state =
-                InstanceState::new(&self.config, instance, &self.context, &self.thresholds)
-                    .unwrap();
+            let state = InstanceState::new(&self.config, instance, &self.context, &self.thresholds)
+                .unwrap();
             expect_instance(&mut expected, &state, &observed);
         }
         if let Some((state, key)) = &self.binding {
@@ -749,7 +765,10 @@ pub fn scenario(h: &mut impl Harness, feedback_off: bool) -> Tally {
         json!({"source_ips": ["203.0.113.0/24"], "notification_email": "alerts@agency.gov",
                "notification_webhook": "https://hooks.agency.gov/ses"}),
     );
-    assert_eq!(answer["credentials"]["notification_email"], "alerts@agency.gov");
+    assert_eq!(
+        answer["credentials"]["notification_email"],
+        "alerts@agency.gov"
+    );
     run.check("after binding with source_ips, an email and a webhook");
 
     if feedback_off {
