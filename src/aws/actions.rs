@@ -5,20 +5,25 @@ use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::vec;
 
-use super::error::DriveError;
-use super::ids::KmsKeyId;
-use super::ledger::{Ledger, Resource};
-use super::operation::{
-    ChangeAction, ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
+use serde::{Deserialize, Serialize};
+
+use super::calls::{
+    ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
     CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
     CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
-    EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
-    MxFailure, Operation, PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain,
-    SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy, Unsubscribe,
+    EnableKeyRotation, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
+    PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
+    Unsubscribe,
 };
-use super::progress::{Pending, Target};
+use super::error::DriveError;
+use super::ids::KmsKeyId;
+use super::ledger::{Ledger, Resource};
+use super::operation::{
+    ChangeAction, EventType, MxFailure, Operation, SuppressionReason, TlsPolicy,
+};
+use super::progress::Target;
 use super::reconcile::{Memory, Slot, alarm_actions, desired_parent_record, desired_zone_records};
 use super::state::{BindingState, InstanceState, KEY_DELETION_WINDOW_DAYS};
 use crate::binding::Protocol;
@@ -26,7 +31,8 @@ use crate::instance::Topic;
 use crate::values::{DomainName, HostedZoneId};
 
 /// What an outstanding operation is for, so its answer lands in the right place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Action {
     /// Create the slot's resource or put its settings.
     Put(Slot),
@@ -60,11 +66,11 @@ fn missing(what: &'static str) -> DriveError {
     DriveError::MissingDependency(what)
 }
 
-/// The operation recovering a create that may have happened unrecorded, or `None` once
-/// recovery is complete.
-pub(crate) fn recovery(pending: &Pending, memory: &Memory) -> Option<(Action, Operation)> {
-    match pending {
-        Pending::Key { .. } => {
+/// The operation looking for what an unanswered create (`CreateKey`, `CreateAccessKey`,
+/// `CreateHostedZone`) may have made, or `None` once the search is over.
+pub(crate) fn recovery(create: &Operation, memory: &Memory) -> Option<(Action, Operation)> {
+    match create {
+        Operation::CreateKey(_) => {
             let search = &memory.key_search;
             if search.done {
                 None
@@ -86,20 +92,20 @@ pub(crate) fn recovery(pending: &Pending, memory: &Memory) -> Option<(Action, Op
                 None
             }
         }
-        Pending::AccessKey { user } => (!memory.keys_listed).then(|| {
+        Operation::CreateAccessKey(create) => (!memory.keys_listed).then(|| {
             (
                 Action::ListAccessKeys,
                 Operation::ListAccessKeys(ListAccessKeys {
-                    user_name: user.clone(),
+                    user_name: create.user_name.clone(),
                 }),
             )
         }),
-        Pending::HostedZone { account, name, .. } => {
+        Operation::CreateHostedZone(create) => {
             if let Some((id, zone)) = &memory.zone_candidate {
                 Some((
                     Action::AdoptZone(id.clone(), zone.clone()),
                     Operation::GetHostedZone(GetHostedZone {
-                        account: account.clone(),
+                        account: create.account.clone(),
                         id: id.clone(),
                     }),
                 ))
@@ -109,13 +115,14 @@ pub(crate) fn recovery(pending: &Pending, memory: &Memory) -> Option<(Action, Op
                 Some((
                     Action::ListZones,
                     Operation::ListHostedZonesByName(ListHostedZonesByName {
-                        account: account.clone(),
-                        dns_name: name.clone(),
+                        account: create.account.clone(),
+                        dns_name: create.name.clone(),
                         max_items: ZONES_LISTED,
                     }),
                 ))
             }
         }
+        _ => None,
     }
 }
 
@@ -206,14 +213,14 @@ pub(crate) fn delete(resource: &Resource) -> Option<Operation> {
     })
 }
 
-/// The operation creating or putting `slot`, with `Some(pending)` when it is a create
-/// that is not idempotent.
+/// The operation creating or putting `slot` (or, before a create that is not idempotent,
+/// the listing that makes it safe).
 pub(crate) fn put(
     slot: &Slot,
     target: &Target,
     ledger: &Ledger,
     memory: &Memory,
-) -> Result<(Action, Operation, Option<Pending>), DriveError> {
+) -> Result<(Action, Operation), DriveError> {
     match target {
         Target::Instance(state) => put_instance(slot, state, ledger, memory),
         Target::Binding(state) => put_binding(slot, state, memory),
@@ -221,8 +228,8 @@ pub(crate) fn put(
     }
 }
 
-fn simple(slot: &Slot, op: Operation) -> Result<(Action, Operation, Option<Pending>), DriveError> {
-    Ok((Action::Put(slot.clone()), op, None))
+fn simple(slot: &Slot, op: Operation) -> Result<(Action, Operation), DriveError> {
+    Ok((Action::Put(slot.clone()), op))
 }
 
 fn put_instance(
@@ -230,7 +237,7 @@ fn put_instance(
     state: &InstanceState,
     ledger: &Ledger,
     memory: &Memory,
-) -> Result<(Action, Operation, Option<Pending>), DriveError> {
+) -> Result<(Action, Operation), DriveError> {
     let topic_state = |t: Topic| state.topic(t).ok_or(missing("topic in the target"));
     let topic_arn = |t: Topic| ledger.topic_arn(t).cloned().ok_or(missing("topic"));
     let key_id = |t: Topic| ledger.key_id(t).cloned().ok_or(missing("kms key"));
@@ -282,10 +289,6 @@ fn put_instance(
                     description: topic.key_description.clone(),
                     policy: topic.key_policy.clone(),
                     tags: state.tags.clone(),
-                }),
-                Some(Pending::Key {
-                    topic: *t,
-                    description: topic.key_description.clone(),
                 }),
             ))
         }
@@ -361,7 +364,6 @@ fn put_instance(
                         account: dns.account.clone(),
                         id: id.clone(),
                     }),
-                    None,
                 ));
             }
             if !memory.zones_listed {
@@ -372,7 +374,6 @@ fn put_instance(
                         dns_name: state.domain.clone(),
                         max_items: ZONES_LISTED,
                     }),
-                    None,
                 ));
             }
             Ok((
@@ -381,11 +382,6 @@ fn put_instance(
                     account: dns.account.clone(),
                     name: state.domain.clone(),
                     caller_reference_stem: format!("ses-broker/{}", state.instance_id),
-                    comment: dns.comment.clone(),
-                }),
-                Some(Pending::HostedZone {
-                    account: dns.account.clone(),
-                    name: state.domain.clone(),
                     comment: dns.comment.clone(),
                 }),
             ))
@@ -435,7 +431,7 @@ fn put_binding(
     slot: &Slot,
     state: &BindingState,
     memory: &Memory,
-) -> Result<(Action, Operation, Option<Pending>), DriveError> {
+) -> Result<(Action, Operation), DriveError> {
     match slot {
         Slot::User => simple(
             slot,
@@ -458,15 +454,11 @@ fn put_binding(
             Operation::ListAccessKeys(ListAccessKeys {
                 user_name: state.user_name.clone(),
             }),
-            None,
         )),
         Slot::AccessKey => Ok((
             Action::Put(slot.clone()),
             Operation::CreateAccessKey(CreateAccessKey {
                 user_name: state.user_name.clone(),
-            }),
-            Some(Pending::AccessKey {
-                user: state.user_name.clone(),
             }),
         )),
         Slot::Subscription(topic, protocol, endpoint) => {

@@ -34,8 +34,10 @@ pub struct MetricDimension {
 /// CloudWatch `PutMetricAlarm`: one of the instance's four reputation alarms, as
 /// [`AlarmDefinition`] defines it (single metric `Reputation.*Rate` on dimension
 /// `ses:configuration-set`, `Average` over 300 s, `GreaterThanOrEqualToThreshold`,
-/// `TreatMissingData` `ignore`), with the description of [`alarm_description`] and the
-/// tags. Alarm and OK actions: the instance's reputation topic and the platform's topics.
+/// `TreatMissingData` `ignore`), with the context-rich description of SPEC 10 (severity,
+/// thresholds, who is told, the documentation URL, `support@cloud.gov`, the identity, the
+/// instance GUID and the organization's and space's GUIDs and names; at most 1,024
+/// characters, context values shortened to fit) and the tags. Alarm and OK actions: the instance's reputation topic and the platform's topics.
 /// `PutMetricAlarm` replaces an alarm of the same name, so it also rewrites descriptions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

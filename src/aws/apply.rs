@@ -11,7 +11,7 @@ use super::answer::{Answer, Observed, Output};
 use super::error::{Difference, DriveError};
 use super::ledger::{Ledger, Resource};
 use super::operation::{EventType, Operation};
-use super::progress::{Pending, Target};
+use super::progress::{InFlight, Target};
 use super::reconcile::{Memory, Slot, alarm_actions, desired_parent_record, desired_zone_records};
 use super::state::{BindingState, HOSTED_ZONE_COMMENT, InstanceState};
 use crate::dns::{DkimSigning, default_signing_zone};
@@ -22,7 +22,8 @@ pub(crate) struct Landing<'a> {
     pub(crate) target: &'a Target,
     pub(crate) ledger: &'a mut Ledger,
     pub(crate) memory: &'a mut Memory,
-    pub(crate) pending: Option<&'a Pending>,
+    /// The create being looked for, during a recovery.
+    pub(crate) in_flight: Option<&'a InFlight>,
 }
 
 fn unexpected(op: &Operation, answer: &Answer) -> DriveError {
@@ -183,11 +184,12 @@ pub(crate) fn apply(
                     description,
                     pending_deletion,
                 }) => {
-                    if let Some(Pending::Key {
-                        topic,
-                        description: ours,
-                    }) = land.pending
-                        && *ours == description
+                    if let Some(InFlight {
+                        action: Action::Put(Slot::Key(topic)),
+                        operation: Operation::CreateKey(create),
+                        ..
+                    }) = land.in_flight
+                        && create.description == description
                         && !pending_deletion
                     {
                         land.ledger.put(Resource::Key {

@@ -9,8 +9,8 @@ use super::apply::{Landing, apply};
 use super::error::{DriveError, RollbackError};
 use super::ledger::Ledger;
 use super::operation::Operation;
-use super::progress::{Lifecycle, Progress, Status, Target};
-use super::reconcile::{Memory, Step, next_step};
+use super::progress::{InFlight, Lifecycle, Progress, Status, Target};
+use super::reconcile::{KeySearch, Memory, Slot, Step, next_step};
 use super::state::{BindingState, InstanceState};
 use crate::values::secret::AccessKey;
 
@@ -32,19 +32,40 @@ pub enum Next {
     Failed(DriveError),
 }
 
+/// How an outstanding operation came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Planned now, towards the target.
+    Fresh,
+    /// The in-flight operation of a stored progress, made again: its answer lands against
+    /// the state it was planned for, and an error from it does not stop the run (what it
+    /// would have made is not ours, or the plan makes the call again).
+    Replay,
+    /// Looking for what an unanswered create made.
+    Recovery,
+}
+
+#[derive(Debug)]
+struct Outstanding {
+    action: Action,
+    operation: Operation,
+    origin: Origin,
+}
+
 /// Drives AWS from what exists towards a desired state, one operation at a time, in the
 /// sans-I/O style of quinn-proto: [`Self::next_operation`] says what to call,
 /// [`Self::handle_answer`] takes what AWS said.
 ///
-/// Store [`Self::progress`] after every call of either method: it is all a resumed run
-/// needs ([`Self::resume`]). Storing it *before* making each call as well lets a resumed
-/// run find a key, access key or hosted zone whose create answer was lost (the progress
-/// names the create in flight).
+/// Store [`Self::progress`] after each call of either method: before making an AWS call
+/// (the progress then names the call in flight) and after its answer. That is all a
+/// resumed run needs ([`Self::resume`]): it makes the call in flight again (or, for a
+/// create that is not idempotent, looks for what it made), so no resource is left behind
+/// or made twice, whether the process died before the call, during it, or after it.
 #[derive(Debug)]
 pub struct Driver {
     progress: Progress,
     memory: Memory,
-    outstanding: Option<(Action, Operation)>,
+    outstanding: Option<Outstanding>,
     error: Option<DriveError>,
 }
 
@@ -128,8 +149,8 @@ impl Driver {
     }
 
     /// Turns the run around: a provision or bind deletes what it made, an update returns
-    /// to the old state. A call in flight may still be answered (the answer is dropped;
-    /// what it made is found again by name, or by the create recorded in flight).
+    /// to the old state. An operation handed out and not answered is accounted for first
+    /// (made again, or looked for), so what it may have made is undone too.
     ///
     /// # Errors
     /// [`RollbackError::Irreversible`] for a deprovision or unbind;
@@ -144,6 +165,9 @@ impl Driver {
         }
         let origin = core::mem::replace(&mut self.progress.origin, Target::Nothing);
         self.progress.origin = core::mem::replace(&mut self.progress.target, origin);
+        if let Some(in_flight) = &mut self.progress.in_flight {
+            in_flight.against_origin = !in_flight.against_origin;
+        }
         self.progress.rolling_back = true;
         self.progress.status = Status::Running;
         self.progress.attempts = 0;
@@ -176,48 +200,68 @@ impl Driver {
         error
     }
 
+    fn hand_out(&mut self, action: Action, operation: Operation, origin: Origin) -> Next {
+        if origin == Origin::Fresh {
+            match operation {
+                Operation::CreateAccessKey(_) => self.memory.keys_listed = false,
+                Operation::CreateHostedZone(_) => self.memory.zones_listed = false,
+                _ => {}
+            }
+            self.progress.in_flight = Some(InFlight {
+                action: action.clone(),
+                operation: operation.clone(),
+                against_origin: false,
+            });
+        }
+        self.outstanding = Some(Outstanding {
+            action,
+            operation: operation.clone(),
+            origin,
+        });
+        Next::Operation(operation)
+    }
+
     /// The operation to perform next; the same one again until it is answered.
     pub fn next_operation(&mut self) -> Next {
         if let Some(error) = &self.error {
             return Next::Failed(error.clone());
         }
-        if let Some((_, op)) = &self.outstanding {
-            return Next::Operation(op.clone());
+        if let Some(outstanding) = &self.outstanding {
+            return Next::Operation(outstanding.operation.clone());
         }
         if self.progress.is_done() {
             return Next::Done;
         }
         loop {
-            if let Some(pending) = &self.progress.pending {
-                if let Some((action, op)) = actions::recovery(pending, &self.memory) {
-                    self.outstanding = Some((action, op.clone()));
-                    return Next::Operation(op);
+            if let Some(in_flight) = &self.progress.in_flight {
+                if !in_flight.is_unnamed_create() {
+                    let (action, op) = (in_flight.action.clone(), in_flight.operation.clone());
+                    return self.hand_out(action, op, Origin::Replay);
                 }
-                self.progress.pending = None;
-                self.memory.key_search = super::reconcile::KeySearch::default();
+                if let Some((action, op)) = actions::recovery(&in_flight.operation, &self.memory) {
+                    return self.hand_out(action, op, Origin::Recovery);
+                }
+                self.progress.in_flight = None;
+                self.memory.key_search = KeySearch::default();
             }
             let step = match next_step(&self.progress.target, &self.progress.ledger, &self.memory) {
                 Ok(step) => step,
                 Err(e) => return Next::Failed(self.fail(e.into())),
             };
-            let planned = match step {
+            let (action, op) = match step {
                 None => {
                     self.progress.status = Status::Done;
                     return Next::Done;
                 }
                 Some(Step::Drop(slot)) => {
-                    self.progress
-                        .ledger
-                        .remove(|r| super::reconcile::Slot::of(r) == slot);
+                    self.progress.ledger.remove(|r| Slot::of(r) == slot);
                     continue;
                 }
                 Some(Step::Delete(resource)) => match actions::delete(&resource) {
-                    Some(op) => (Action::Delete(resource), op, None),
+                    Some(op) => (Action::Delete(resource), op),
                     None => {
-                        let slot = super::reconcile::Slot::of(&resource);
-                        self.progress
-                            .ledger
-                            .remove(|r| super::reconcile::Slot::of(r) == slot);
+                        let slot = Slot::of(&resource);
+                        self.progress.ledger.remove(|r| Slot::of(r) == slot);
                         continue;
                     }
                 },
@@ -231,17 +275,7 @@ impl Driver {
                     Err(e) => return Next::Failed(self.fail(e)),
                 },
             };
-            let (action, op, pending) = planned;
-            if let Some(pending) = pending {
-                self.progress.pending = Some(pending);
-                match op {
-                    Operation::CreateAccessKey(_) => self.memory.keys_listed = false,
-                    Operation::CreateHostedZone(_) => self.memory.zones_listed = false,
-                    _ => {}
-                }
-            }
-            self.outstanding = Some((action, op.clone()));
-            return Next::Operation(op);
+            return self.hand_out(action, op, Origin::Fresh);
         }
     }
 
@@ -255,44 +289,72 @@ impl Driver {
     /// [`DriveError`] when AWS refused the call for good, a create found something else
     /// there, or the answer does not fit; the run then stops (see [`Next::Failed`]).
     pub fn handle_answer(&mut self, answer: Answer) -> Result<(), DriveError> {
-        let Some((action, op)) = self.outstanding.take() else {
+        let Some(outstanding) = self.outstanding.take() else {
             return Err(DriveError::NothingOutstanding);
         };
-        let creates = matches!(
-            op,
+        let Outstanding {
+            action,
+            operation,
+            origin,
+        } = outstanding;
+        let unnamed_create = matches!(
+            operation,
             Operation::CreateKey(_)
                 | Operation::CreateAccessKey(_)
                 | Operation::CreateHostedZone(_)
         );
+        // The call this answer settles (a recovery's listing settles nothing by itself).
+        let settles = origin != Origin::Recovery;
         if let Answer::Failed(failure) = &answer {
             if failure.is_retryable() {
                 self.progress.attempts = self.progress.attempts.saturating_add(1);
-                if !creates {
-                    self.outstanding = Some((action, op));
+                if !(unnamed_create && settles) {
+                    self.outstanding = Some(Outstanding {
+                        action,
+                        operation,
+                        origin,
+                    });
                 }
                 return Ok(());
             }
-            if creates {
-                self.progress.pending = None;
+            self.progress.attempts = 0;
+            if settles {
+                self.progress.in_flight = None;
+            }
+            if origin == Origin::Replay {
+                return Ok(());
             }
             let error = DriveError::Failed {
-                operation: op.to_string(),
+                operation: operation.to_string(),
                 failure: failure.clone(),
             };
             return Err(self.fail(error));
         }
         self.progress.attempts = 0;
         self.progress.answered = self.progress.answered.saturating_add(1);
+        let against_origin = self
+            .progress
+            .in_flight
+            .as_ref()
+            .is_some_and(|f| f.against_origin && origin == Origin::Replay);
         let mut landing = Landing {
-            target: &self.progress.target,
+            target: if against_origin {
+                &self.progress.origin
+            } else {
+                &self.progress.target
+            },
             ledger: &mut self.progress.ledger,
             memory: &mut self.memory,
-            pending: self.progress.pending.as_ref(),
+            in_flight: self.progress.in_flight.as_ref(),
         };
-        let result = apply(&action, &op, answer, &mut landing);
-        if creates {
-            self.progress.pending = None;
+        let result = apply(&action, &operation, answer, &mut landing);
+        if settles {
+            self.progress.in_flight = None;
         }
-        result.map_err(|e| self.fail(e))
+        match result {
+            Err(_) if origin == Origin::Replay => Ok(()),
+            Err(e) => Err(self.fail(e)),
+            Ok(()) => Ok(()),
+        }
     }
 }

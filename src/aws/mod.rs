@@ -99,6 +99,7 @@ mod actions;
 mod alarm;
 mod answer;
 mod apply;
+mod calls;
 mod dns_record;
 mod driver;
 mod error;
@@ -116,21 +117,24 @@ mod tags;
 pub use crate::values::HostedZoneId;
 pub use alarm::{DOCUMENTATION_URL, MetricDimension, PutMetricAlarm, SUPPORT_ADDRESS};
 pub use answer::{Answer, Failure, FailureKind, HostedZoneSummary, Observed, Output};
+pub use calls::{
+    ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
+    CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
+    CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
+    DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
+    DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
+    EnableKeyRotation, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
+    PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
+    Unsubscribe,
+};
 pub use dns_record::DnsRecordSet;
 pub use driver::{Driver, Next};
 pub use error::{Difference, DriveError, RollbackError};
 pub use ids::KmsKeyId;
 pub use ledger::{Ledger, Resource};
 pub use operation::{
-    ChangeAction, ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
-    CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
-    CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
-    DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
-    DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
-    DnsAccount, EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName,
-    ListKeys, MxFailure, Operation, PutUserPolicy, ScheduleKeyDeletion, Service,
-    SetIdentityMailFromDomain, SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy,
-    Unsubscribe,
+    ChangeAction, DnsAccount, EventType, MxFailure, Operation, Service, SuppressionReason,
+    TlsPolicy,
 };
 pub use policy::{ConditionOperator, Effect, POLICY_VERSION, PolicyDocument, Principal, Statement};
 pub use progress::{Lifecycle, Progress, Status, Target};

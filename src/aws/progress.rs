@@ -6,13 +6,10 @@ use alloc::string::String;
 
 use serde::{Deserialize, Serialize};
 
+use super::actions::Action;
 use super::ledger::Ledger;
-use super::operation::DnsAccount;
-use super::serde_enums;
+use super::operation::Operation;
 use super::state::{BindingState, InstanceState};
-use crate::instance::Topic;
-use crate::instance::names::IamUserName;
-use crate::values::DomainName;
 
 /// Which lifecycle step a run performs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -95,30 +92,32 @@ pub struct Progress {
     pub(crate) answered: u64,
     pub(crate) attempts: u32,
     #[serde(default)]
-    pub(crate) pending: Option<Pending>,
+    pub(crate) in_flight: Option<InFlight>,
 }
 
-/// A create that AWS may have performed without the answer reaching the ledger: the
-/// calls that are not idempotent by name. Written when the operation is handed out, so a
-/// caller that stores the progress before each call lets a resumed run find the resource
-/// (and a rollback delete it) instead of leaving it behind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "create", rename_all = "snake_case")]
-pub(crate) enum Pending {
-    /// `CreateKey` for a topic: found again by its description.
-    Key {
-        #[serde(with = "serde_enums::topic")]
-        topic: Topic,
-        description: String,
-    },
-    /// `CreateAccessKey`: found again by listing the user's keys.
-    AccessKey { user: IamUserName },
-    /// `CreateHostedZone`: found again by listing zones of the name.
-    HostedZone {
-        account: DnsAccount,
-        name: DomainName,
-        comment: String,
-    },
+/// The operation handed out and not yet answered for good. Written when the operation is
+/// handed out, so a caller that stores the progress before each call lets a resumed run
+/// (or a rollback) account for it: an idempotent call is made again and its answer lands;
+/// a create that is not idempotent (`CreateKey`, `CreateAccessKey`, `CreateHostedZone`) is
+/// looked for instead (by the key's description, the user's keys, the zones of the name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct InFlight {
+    pub(crate) action: Action,
+    pub(crate) operation: Operation,
+    /// Whether it was planned towards `origin` (the run has turned around since).
+    pub(crate) against_origin: bool,
+}
+
+impl InFlight {
+    /// Whether the call may have made something its answer alone identifies.
+    pub(crate) const fn is_unnamed_create(&self) -> bool {
+        matches!(
+            self.operation,
+            Operation::CreateKey(_)
+                | Operation::CreateAccessKey(_)
+                | Operation::CreateHostedZone(_)
+        )
+    }
 }
 
 impl Progress {
@@ -137,7 +136,7 @@ impl Progress {
             status: Status::Running,
             answered: 0,
             attempts: 0,
-            pending: None,
+            in_flight: None,
         }
     }
 

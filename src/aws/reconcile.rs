@@ -9,9 +9,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use serde::{Deserialize, Serialize};
+
 use super::dns_record::DnsRecordSet;
 use super::ledger::{Ledger, Resource};
 use super::progress::Target;
+use super::serde_enums;
 use super::state::{BindingState, InstanceState};
 use crate::binding::Protocol;
 use crate::dns::{DnsError, OwnerName, RecordData, RecordSet, Ttl};
@@ -21,28 +24,36 @@ use crate::values::Arn;
 use crate::values::secret::{AccessKey, AccessKeyId};
 
 /// A place in the ledger: a resource's identity without its settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Slot {
     ConfigurationSet,
     EmailIdentity,
     MailFrom,
-    Key(Topic),
-    KeyRotation(Topic),
-    Alias(Topic),
-    Topic(Topic),
-    TopicPolicy(Topic),
-    EventDestination(Topic),
+    Key(#[serde(with = "serde_enums::topic")] Topic),
+    KeyRotation(#[serde(with = "serde_enums::topic")] Topic),
+    Alias(#[serde(with = "serde_enums::topic")] Topic),
+    Topic(#[serde(with = "serde_enums::topic")] Topic),
+    TopicPolicy(#[serde(with = "serde_enums::topic")] Topic),
+    EventDestination(#[serde(with = "serde_enums::topic")] Topic),
     AdminSubscription,
-    Alarm(AlarmKind),
+    Alarm(#[serde(with = "serde_enums::alarm_kind")] AlarmKind),
     HostedZone,
     HostedZoneTags,
-    ZoneRecord { name: String, record_type: String },
+    ZoneRecord {
+        name: String,
+        record_type: String,
+    },
     ParentNsRecord,
     User,
     UserPolicy,
     AccessKey,
     StrayAccessKey(AccessKeyId),
-    Subscription(Topic, Protocol, String),
+    Subscription(
+        #[serde(with = "serde_enums::topic")] Topic,
+        #[serde(with = "serde_enums::protocol")] Protocol,
+        String,
+    ),
 }
 
 impl Slot {
