@@ -19,6 +19,7 @@ use ses_broker_server::broker::Broker;
 use ses_broker_server::config::DEMO;
 use ses_broker_server::memory::{InMemoryAws, World};
 use ses_broker_server::osbapi::{Request, Response};
+use ses_broker_server::run::MAX_ATTEMPTS;
 use ses_broker_server::store::MemoryStore;
 
 const AUTH: &str = "Basic dXNlcjpwYXNz"; // user:pass
@@ -344,7 +345,9 @@ fn throttling_is_retried_then_given_up_and_rolled_back() {
         created.body
     );
 
-    let (mut broker, aws) = broker_with(Some(("CreateTopic", throttle(), 100)));
+    // Throttled as many times as the loop tries: it gives up and rolls back (the rollback
+    // makes the call in flight again, then deletes everything).
+    let (mut broker, aws) = broker_with(Some(("CreateTopic", throttle(), MAX_ATTEMPTS)));
     let refused = call(
         &mut broker,
         "PUT",
