@@ -68,6 +68,15 @@ async fn run(args: &Args) -> Result<(), String> {
                 identity.arn, identity.account
             );
             let config = read_config(&config::with_identity(&text, &identity)?)?;
+            if config.dns_account_id() != config.account_id() {
+                // Route 53 calls name their account; the adapter has one set of
+                // credentials, the SES account's.
+                return Err(format!(
+                    "dns_account_id: {} is not the SES account {}; a separate DNS account is not supported by --aws sdk yet",
+                    config.dns_account_id(),
+                    config.account_id()
+                ));
+            }
             serve(args, config, aws).await
         }
     }
