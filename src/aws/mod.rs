@@ -38,7 +38,8 @@
 //! ```
 //! use ses_broker::aws::{Answer, Driver, InstanceState, Next, Operation, Output, Progress};
 //! use ses_broker::params::Context;
-//! use ses_broker::{BrokerConfig, Instance, ProvisionParams, Thresholds};
+//! use ses_broker::reputation::Thresholds;
+//! use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = BrokerConfig::from_json(r#"{
 //!     "region": "us-gov-west-1", "account_id": "111122223333",
