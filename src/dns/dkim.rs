@@ -1,5 +1,7 @@
 //! Easy DKIM: the tokens SES returns and the zone their CNAMEs point into.
 
+use crate::prelude::*;
+
 use crate::values::{
     DomainName, Region, ValueError, ValueKind, describe_char, excerpt, string_value,
 };

@@ -9,6 +9,8 @@
 //! [`DomainName`]: crate::values::DomainName
 //! [`EmailAddress`]: crate::values::EmailAddress
 
+use crate::prelude::*;
+
 mod check;
 mod diff;
 mod dkim;

@@ -30,7 +30,9 @@
 //! # Ok::<(), ses_broker::events::EventError>(())
 //! ```
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+
+use alloc::collections::BTreeMap;
 
 use serde::Deserialize;
 

@@ -1,6 +1,8 @@
 //! The broker's configuration and what provisioning an instance derives from it: the sending
 //! domain, resource names and ARNs.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use sha2::{Digest, Sha256};

@@ -1,5 +1,7 @@
 //! Provision and update parameters (`cf create-service` / `cf update-service -c`).
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::Value;
 

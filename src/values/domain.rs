@@ -1,5 +1,7 @@
 //! Domain names: ASCII after UTS-46 mapping, lowercase, LDH labels, no confusable mixes.
 
+use crate::prelude::*;
+
 use unicode_script::{Script, UnicodeScript};
 
 use super::{ValueError, ValueKind, describe_char, excerpt, string_value};
