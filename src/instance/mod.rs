@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::dns::{
     BrokerManagedRecords, DkimSigning, DmarcRecipients, DnsError, RequiredRecords, required_records,
 };
-use crate::params::ProvisionParams;
+use crate::params::{MAX_SENDING_DOMAIN_LEN, ProvisionParams};
 use crate::values::{AccountId, Arn, DomainName, InstanceId, Partition, Region, ValueError};
 
 pub(crate) mod names;
@@ -19,9 +19,13 @@ pub(crate) mod outputs;
 pub use names::{AlarmName, ConfigurationSetName, KmsAlias, NAME_PREFIX, TopicName};
 pub use outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 
-/// Longest default zone: a generated domain (`ses-` + 16 hex + `.` + zone) must leave room
-/// for its DKIM record names (`<32-character token>._domainkey.`, 44 characters) in 253.
-pub const MAX_DEFAULT_ZONE_LEN: usize = 253 - 44 - 21;
+/// Longest default zone, 188: a generated domain (`ses-` + 16 hex + `.` + zone, 21
+/// characters more) must itself be a valid sending domain
+/// ([`MAX_SENDING_DOMAIN_LEN`](crate::params::MAX_SENDING_DOMAIN_LEN)).
+pub const MAX_DEFAULT_ZONE_LEN: usize = MAX_SENDING_DOMAIN_LEN - GENERATED_LABEL_LEN - 1;
+
+/// The first label of a generated domain: `ses-` and 16 hex characters.
+const GENERATED_LABEL_LEN: usize = "ses-".len() + 16;
 
 /// Problems with a [`BrokerConfig`], every one at once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -18,7 +18,7 @@ mod source_ip;
 mod webhook;
 
 pub use arn::{AccountId, Arn};
-pub use domain::DomainName;
+pub use domain::{DomainName, MAX_DOMAIN_LEN, MAX_LABEL_LEN};
 pub use email::EmailAddress;
 pub use ids::{BindingId, InstanceId};
 pub use mail_from::MailFromSubdomain;
