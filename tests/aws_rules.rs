@@ -16,7 +16,8 @@ use ses_broker::aws::{
     Answer, DriveError, Driver, FailureKind, InstanceState, Next, Observed, Operation,
 };
 use ses_broker::params::Context;
-use ses_broker::{BrokerConfig, Instance, ProvisionParams, Thresholds};
+use ses_broker::reputation::Thresholds;
+use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 
 #[test]
 fn an_identity_of_another_instance_is_reported_not_overwritten() {

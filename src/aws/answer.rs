@@ -1,13 +1,11 @@
 //! What the caller feeds back after making an operation's call.
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::prelude::*;
 use core::fmt;
 
 use super::ids::KmsKeyId;
 use crate::dns::DkimToken;
-use crate::values::secret::{AccessKey, AccessKeyId};
-use crate::values::{Arn, DomainName, HostedZoneId};
+use crate::values::{AccessKey, AccessKeyId, Arn, DomainName, HostedZoneId};
 
 /// The answer to one [`Operation`](super::Operation).
 ///

@@ -1,9 +1,6 @@
 //! A Route 53 record set as the core stores it and hands it to `ChangeResourceRecordSets`.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::dns::{OwnerName, RecordSet, route53_change_batch};

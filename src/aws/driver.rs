@@ -1,18 +1,20 @@
 //! The driver: hands out one operation at a time and lands each answer.
 
+use crate::prelude::*;
 use alloc::boxed::Box;
-use alloc::string::ToString;
 
 use super::actions::{self, Action};
 use super::answer::Answer;
 use super::apply::{Landing, apply};
 use super::error::{DriveError, RollbackError};
 use super::ledger::Ledger;
+use super::ledger::Slot;
 use super::operation::Operation;
-use super::progress::{InFlight, Lifecycle, Progress, Status, Target};
-use super::reconcile::{KeySearch, Memory, Slot, Step, next_step};
+use super::progress::{InFlight, Progress, Status};
+use super::reconcile::{KeySearch, Memory, Step, next_step};
 use super::state::{BindingState, InstanceState};
-use crate::values::secret::AccessKey;
+use super::target::{Lifecycle, Target};
+use crate::values::AccessKey;
 
 /// What to do next.
 #[derive(Debug, Clone, PartialEq)]

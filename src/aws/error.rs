@@ -1,11 +1,10 @@
 //! Why a run stops.
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::prelude::*;
 use core::fmt;
 
 use super::answer::Failure;
-use super::progress::Lifecycle;
+use super::target::Lifecycle;
 use crate::dns::DnsError;
 
 /// One setting that differs between what exists and what the core wants.
@@ -61,7 +60,7 @@ impl fmt::Display for Difference {
 fn join(differences: &[Difference]) -> String {
     differences
         .iter()
-        .map(alloc::string::ToString::to_string)
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
 }

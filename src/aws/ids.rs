@@ -1,8 +1,6 @@
 //! Identifiers AWS assigns: KMS key ids.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-
+use crate::prelude::*;
 use crate::values::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest key id accepted (KMS's `KeyId` limit).
@@ -17,7 +15,7 @@ const MAX_KEY_ID_LEN: usize = 2048;
 /// let id: KmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab".parse()?;
 /// assert_eq!(id.as_str(), "1234abcd-12ab-34cd-56ef-1234567890ab");
 /// assert!("alias/x".parse::<KmsKeyId>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KmsKeyId(String);

@@ -38,7 +38,8 @@
 //! ```
 //! use ses_broker::aws::{Answer, Driver, InstanceState, Next, Operation, Output, Progress};
 //! use ses_broker::params::Context;
-//! use ses_broker::{BrokerConfig, Instance, ProvisionParams, Thresholds};
+//! use ses_broker::reputation::Thresholds;
+//! use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = BrokerConfig::from_json(r#"{
 //!     "region": "us-gov-west-1", "account_id": "111122223333",
@@ -112,32 +113,28 @@ mod reconcile;
 mod serde_enums;
 mod state;
 mod tags;
+mod target;
 
-/// The hosted zone id type, re-exported from [`crate::values`] for adapters.
-pub use crate::values::HostedZoneId;
 pub use alarm::{DOCUMENTATION_URL, MetricDimension, PutMetricAlarm, SUPPORT_ADDRESS};
 pub use answer::{Answer, Failure, FailureKind, HostedZoneSummary, Observed, Output};
 pub use calls::{
-    ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
+    ChangeAction, ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
     CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
     CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
-    EnableKeyRotation, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
-    PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
-    Unsubscribe,
+    DnsAccount, EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName,
+    ListKeys, MxFailure, PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain,
+    SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy, Unsubscribe,
 };
 pub use dns_record::DnsRecordSet;
 pub use driver::{Driver, Next};
 pub use error::{Difference, DriveError, RollbackError};
 pub use ids::KmsKeyId;
 pub use ledger::{Ledger, Resource};
-pub use operation::{
-    ChangeAction, DnsAccount, EventType, MxFailure, Operation, Service, SuppressionReason,
-    TlsPolicy,
-};
+pub use operation::{Operation, Service};
 pub use policy::{ConditionOperator, Effect, POLICY_VERSION, PolicyDocument, Principal, Statement};
-pub use progress::{Lifecycle, Progress, Status, Target};
+pub use progress::{Progress, Status};
 pub use state::{
     BindingState, GeneratedDns, HOSTED_ZONE_COMMENT, InstanceState, KEY_DELETION_WINDOW_DAYS,
     StateError, SubscriptionState, TopicState,
@@ -146,3 +143,4 @@ pub use tags::{
     BROKER_TAG_VALUE, CLIENT_TAG_VALUE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, Tag, Tags,
     is_tag_char,
 };
+pub use target::{Lifecycle, Target};

@@ -1,14 +1,11 @@
 //! The desired AWS state of an instance and of a binding (SPEC 10), as plain serde values
 //! the progress stores, so a resumed run needs nothing but the progress.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::alarm::{DescriptionInputs, PutMetricAlarm, alarm_description};
-use super::operation::DnsAccount;
+use super::calls::DnsAccount;
 use super::policy::{
     KeyPolicyInputs, PolicyDocument, feedback_topic_policy, key_policy, reputation_topic_policy,
 };

@@ -1,5 +1,7 @@
 //! Route 53 hosted zone ids.
 
+use crate::prelude::*;
+
 use super::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest hosted zone id accepted (Route 53 documents at most 32 characters).
@@ -15,7 +17,7 @@ const MAX_HOSTED_ZONE_ID_LEN: usize = 32;
 /// let id: HostedZoneId = "/hostedzone/Z0123456789ABC".parse()?;
 /// assert_eq!(id.as_str(), "Z0123456789ABC");
 /// assert!("z-1".parse::<HostedZoneId>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HostedZoneId(String);

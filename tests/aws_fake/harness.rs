@@ -3,7 +3,8 @@
 
 use ses_broker::aws::{BindingState, Driver, InstanceState, Ledger, Next, Progress};
 use ses_broker::params::Context;
-use ses_broker::{BindParams, Binding, BrokerConfig, Instance, ProvisionParams, Thresholds};
+use ses_broker::reputation::Thresholds;
+use ses_broker::{BindParams, Binding, BrokerConfig, Instance, ProvisionParams};
 
 use super::{ACCOUNT, Aws, PARENT_ZONE_ID};
 

@@ -19,11 +19,12 @@ pub(crate) mod harness;
 
 use std::collections::BTreeMap;
 
+use ses_broker::AccessKey;
 use ses_broker::aws::{
     Answer, ChangeAction, FailureKind, HostedZoneSummary, Observed, Operation, Output,
     PolicyDocument,
 };
-use ses_broker::{AccessKey, AccessKeyId, Arn, DomainName, SecretAccessKey};
+use ses_broker::values::{AccessKeyId, Arn, DomainName, SecretAccessKey};
 
 pub(crate) const ACCOUNT: &str = "111122223333";
 pub(crate) const REGION: &str = "us-gov-west-1";
