@@ -299,3 +299,27 @@ impl From<Output> for Answer {
         Self::Done(o)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_drop_control_characters_and_are_cut() {
+        let long = "m".repeat(2000);
+        let f = Failure::new(
+            FailureKind::Permanent,
+            "Access\nDenied",
+            &format!("a\u{1b}[31m{long}"),
+        );
+        assert_eq!(f.code(), "AccessDenied");
+        assert!(!f.message().contains('\u{1b}'));
+        assert_eq!(f.message().chars().count(), MAX_FAILURE_MESSAGE_CHARS);
+        assert!(!f.is_retryable());
+        assert!(Failure::new(FailureKind::Throttling, "Throttling", "").is_retryable());
+        assert_eq!(
+            Failure::new(FailureKind::Transient, "Timeout", "").to_string(),
+            "transient failure Timeout"
+        );
+    }
+}

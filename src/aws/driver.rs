@@ -139,14 +139,13 @@ impl Driver {
         ))
     }
 
-    /// Continues a stored run (also one that stopped on an error: it tries again). A bind
-    /// resumed after its access key was created replaces that key, whose secret only the
-    /// lost process had.
+    /// Continues a stored run (also one that stopped on an error: it tries again, and one
+    /// that was done: it checks there is nothing left to do). A bind resumed after its
+    /// access key was created, even a finished one, replaces that key, whose secret only
+    /// the lost process had; [`Self::access_key`] is then the new one.
     #[must_use]
     pub fn resume(mut progress: Progress) -> Self {
-        if matches!(progress.status, Status::Failed(_)) {
-            progress.status = Status::Running;
-        }
+        progress.status = Status::Running;
         Self::start(progress)
     }
 

@@ -133,7 +133,7 @@ pub enum RollbackError {
     /// A deprovision or unbind deletes: what it deleted cannot come back the same (new
     /// DKIM tokens, new keys, a new secret), so it can only be resumed.
     #[error(
-        "a {0} cannot be rolled back: what it deleted cannot be restored the same; resume it instead"
+        "the {0} cannot be rolled back: what it deleted cannot be restored as it was; resume it instead"
     )]
     Irreversible(Lifecycle),
     /// The run is already rolling back.

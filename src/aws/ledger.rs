@@ -415,3 +415,65 @@ impl Ledger {
         self.resources.retain(|r| !pred(r));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+    use super::*;
+
+    fn rank(slot: &Slot) -> u8 {
+        slot.delete_rank()
+    }
+
+    #[test]
+    fn delete_order_is_one_aws_accepts() {
+        let t = Topic::Bounce;
+        let before = |a: Slot, b: Slot| assert!(rank(&a) < rank(&b), "{a:?} before {b:?}");
+        // The parent zone's NS record and the zone's records before the zone.
+        before(Slot::ParentNsRecord, Slot::HostedZone);
+        before(
+            Slot::ZoneRecord {
+                name: "a.gov".into(),
+                record_type: "TXT".into(),
+            },
+            Slot::HostedZone,
+        );
+        // Subscriptions and access keys before topics and users.
+        before(Slot::AdminSubscription, Slot::Topic(Topic::Reputation));
+        before(
+            Slot::Subscription(t, Protocol::Email, "e".into()),
+            Slot::Topic(t),
+        );
+        before(Slot::AccessKey, Slot::User);
+        before(
+            Slot::StrayAccessKey(AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE").unwrap()),
+            Slot::User,
+        );
+        before(Slot::UserPolicy, Slot::User);
+        // Event destinations (alone, or with their set) before topics; topics before keys.
+        before(Slot::EventDestination(t), Slot::Topic(t));
+        before(Slot::ConfigurationSet, Slot::Topic(t));
+        before(Slot::Topic(t), Slot::Alias(t));
+        before(Slot::Topic(t), Slot::Key(t));
+        before(Slot::EmailIdentity, Slot::ConfigurationSet);
+    }
+
+    #[test]
+    fn put_replaces_the_entry_of_the_same_slot() {
+        let mut ledger = Ledger::new();
+        let identity = DomainName::parse("agency.gov").unwrap();
+        for sub in ["a", "b"] {
+            ledger.put(Resource::MailFrom {
+                identity: identity.clone(),
+                domain: DomainName::parse(&format!("{sub}.agency.gov")).unwrap(),
+            });
+        }
+        assert_eq!(ledger.len(), 1);
+        assert!(matches!(
+            ledger.iter().next(),
+            Some(Resource::MailFrom { domain, .. }) if domain.as_str() == "b.agency.gov"
+        ));
+        ledger.remove(|r| Slot::of(r) == Slot::MailFrom);
+        assert!(ledger.is_empty());
+    }
+}

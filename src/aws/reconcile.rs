@@ -314,3 +314,43 @@ pub(crate) fn next_step(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail by panicking")]
+    use super::*;
+    use crate::instance::names::{ConfigurationSetName, TopicName};
+
+    #[test]
+    fn children_go_with_their_parent_and_alone_with_a_call() {
+        let set = ConfigurationSetName::parse("csb-aws-ses-x").unwrap();
+        let mut ledger = Ledger::new();
+        ledger.put(Resource::ConfigurationSet { name: set.clone() });
+        ledger.put(Resource::EventDestination {
+            topic: Topic::Bounce,
+            configuration_set: set,
+            name: TopicName::parse("csb-aws-ses-x-bounce").unwrap(),
+        });
+        // Deleting the set takes its destination: no call of its own.
+        let step = next_step(&Target::Nothing, &ledger, &Memory::default()).unwrap();
+        assert!(matches!(
+            step,
+            Some(Step::Delete(Resource::ConfigurationSet { .. }))
+        ));
+        ledger.remove(|r| Slot::of(r) == Slot::ConfigurationSet);
+        // Alone, the destination is deleted by its own call.
+        let step = next_step(&Target::Nothing, &ledger, &Memory::default()).unwrap();
+        assert!(matches!(
+            step,
+            Some(Step::Delete(Resource::EventDestination { .. }))
+        ));
+    }
+
+    #[test]
+    fn an_empty_ledger_towards_nothing_is_done() {
+        assert_eq!(
+            next_step(&Target::Nothing, &Ledger::new(), &Memory::default()).unwrap(),
+            None
+        );
+    }
+}

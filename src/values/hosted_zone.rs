@@ -61,3 +61,20 @@ impl HostedZoneId {
         &self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_forms_give_one_id_and_limits_hold() {
+        assert_eq!(
+            HostedZoneId::parse("/hostedzone/Z1").ok(),
+            HostedZoneId::parse("Z1").ok()
+        );
+        assert!(HostedZoneId::parse(&"Z".repeat(32)).is_ok());
+        assert!(HostedZoneId::parse(&"Z".repeat(33)).is_err());
+        assert!(HostedZoneId::parse("/hostedzone/").is_err());
+        assert!(HostedZoneId::parse("z1").is_err());
+    }
+}
