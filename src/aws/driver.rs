@@ -95,7 +95,8 @@ impl Driver {
     /// Takes an instance from `old` to `new`: only what differs (feedback on or off, MAIL
     /// FROM added, changed or removed, `admin_email` moved, alarm descriptions rewritten,
     /// the generated domain's records). `ledger` is the one stored after the instance's
-    /// last run. A rollback returns to `old`.
+    /// last run. A rollback returns to `old`. Tags are not rewritten (a changed organization
+    /// or space name reaches the alarm descriptions, not the tags set at creation).
     #[must_use]
     pub fn update(ledger: Ledger, old: InstanceState, new: InstanceState) -> Self {
         Self::start(Progress::new(

@@ -10,7 +10,7 @@ use super::dns_record::DnsRecordSet;
 use super::ledger::{Ledger, Resource, Slot};
 use super::state::{BindingState, InstanceState};
 use super::target::Target;
-use crate::dns::{DnsError, OwnerName, RecordData, RecordSet, Ttl};
+use crate::dns::{BrokerManagedRecords, DnsError};
 use crate::instance::Topic;
 use crate::prelude::*;
 use crate::values::{AccessKey, Arn};
@@ -51,38 +51,46 @@ pub(crate) enum Step {
     Drop(Slot),
 }
 
+/// What a generated domain's DNS should hold, as far as the answers allow: the records of
+/// SPEC 5 in its zone (once the identity's DKIM tokens are known) and the NS delegation in
+/// the parent zone, TTL 30 (once the zone's name servers are known too), both from the
+/// DNS module's [`BrokerManagedRecords`].
+fn desired_dns(
+    state: &InstanceState,
+    ledger: &Ledger,
+) -> Result<(Option<Vec<DnsRecordSet>>, Option<DnsRecordSet>), DnsError> {
+    let Some(dkim) = ledger.dkim_signing() else {
+        return Ok((None, None));
+    };
+    let records = state.required_records(&dkim)?;
+    let zone: Vec<DnsRecordSet> = records
+        .record_sets()
+        .map(DnsRecordSet::from_record_set)
+        .collect();
+    let parent = match ledger.hosted_zone() {
+        Some((_, name_servers)) => Some(DnsRecordSet::from_record_set(
+            BrokerManagedRecords::new(records, name_servers)?.delegation(),
+        )),
+        None => None,
+    };
+    Ok((Some(zone), parent))
+}
+
 /// The zone records a generated domain should hold, once the identity's DKIM tokens are
 /// known; `Ok(None)` before.
 pub(crate) fn desired_zone_records(
     state: &InstanceState,
     ledger: &Ledger,
 ) -> Result<Option<Vec<DnsRecordSet>>, DnsError> {
-    let Some(dkim) = ledger.dkim_signing() else {
-        return Ok(None);
-    };
-    let records = state.required_records(&dkim)?;
-    Ok(Some(
-        records
-            .record_sets()
-            .map(DnsRecordSet::from_record_set)
-            .collect(),
-    ))
+    Ok(desired_dns(state, ledger)?.0)
 }
 
-/// The NS delegation for the zone in the ledger, with TTL 30.
+/// The NS delegation for the zone in the ledger; `Ok(None)` before the zone exists.
 pub(crate) fn desired_parent_record(
     state: &InstanceState,
     ledger: &Ledger,
 ) -> Result<Option<DnsRecordSet>, DnsError> {
-    let Some((_, name_servers)) = ledger.hosted_zone() else {
-        return Ok(None);
-    };
-    let set = RecordSet::new(
-        OwnerName::from(&state.domain),
-        Ttl::DELEGATION,
-        RecordData::Ns(name_servers.to_vec()),
-    )?;
-    Ok(Some(DnsRecordSet::from_record_set(&set)))
+    Ok(desired_dns(state, ledger)?.1)
 }
 
 /// The alarm actions with the reputation topic's answered ARN in place of the derived one.
@@ -110,10 +118,7 @@ struct View<'a> {
 impl<'a> View<'a> {
     fn new(target: &'a Target, ledger: &'a Ledger, memory: &'a Memory) -> Result<Self, DnsError> {
         let (zone_records, parent_record) = match target {
-            Target::Instance(state) if state.generated_dns.is_some() => (
-                desired_zone_records(state, ledger)?,
-                desired_parent_record(state, ledger)?,
-            ),
+            Target::Instance(state) if state.generated_dns.is_some() => desired_dns(state, ledger)?,
             _ => (None, None),
         };
         Ok(Self {
