@@ -333,14 +333,23 @@
 //! | [`catalog`] | the OSBAPI v2.17 catalog with draft-04 parameter schemas |
 //! | [`instance`] | [`BrokerConfig`], [`Instance`], its resource names and ARNs, [`InstanceOutputs`], updates |
 //! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
+//! | [`aws`] | everything an instance and a binding own in AWS (SPEC 10) as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
 //! | [`credentials`] | the binding payload ([`Credentials`]) and reading it back from `VCAP_SERVICES` |
 //! | [`binding`] | the IAM user, its policy and the subscriptions of a binding |
 //! | [`sns`] | SNS messages: parsing, string-to-sign, certificate and subscribe URL rules; signatures with the `verify` feature |
 //! | [`events`] | SES sending events (bounce, complaint, delivery, ...) in both formats |
 //! | [`rationale`] | why the thresholds, derivations and names are what they are, and each difference from the deployed broker |
+#![no_std]
 #![forbid(unsafe_code)]
 
+// The core needs an allocator, nothing else: `String`, `Vec` and `BTreeMap` come from
+// `alloc`. The `std` feature (on by default) only turns on the dependencies' own `std`
+// features; no item of this crate needs `std` (its errors implement `core::error::Error`).
 extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod prelude;
 
 // The public modules, one per concern, listed bottom up: each imports only modules above
 // it in this list, always from the module that defines a name (never through the

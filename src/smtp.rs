@@ -30,6 +30,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::prelude::*;
+
 use base64::Engine as _;
 use sha2::block_api::compress256;
 use sha2::{Digest as _, Sha256};

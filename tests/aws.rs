@@ -284,6 +284,54 @@ fn bind_and_unbind_crash_anywhere_leave_one_key_or_none() {
     });
 }
 
+#[test]
+fn a_finished_bind_resumed_without_its_secret_replaces_the_key() {
+    let mut aws = Aws::new();
+    let provision = drive(Driver::provision(state(FULL)), &mut aws, None);
+    let done = drive(Driver::bind(binding_state(FULL, "{}")), &mut aws, None);
+    let first = done.access_key().unwrap().id().clone();
+    let stored = store(done.progress());
+    assert!(!stored.contains(done.access_key().unwrap().secret().expose_secret()));
+    // The process died before the bind response went out: the secret is gone.
+    let start = aws.log.len();
+    let resumed = drive(
+        Driver::resume(serde_json::from_str(&stored).unwrap()),
+        &mut aws,
+        None,
+    );
+    assert_eq!(
+        aws.log[start..],
+        [
+            "iam:DeleteAccessKey",
+            "iam:ListAccessKeys",
+            "iam:CreateAccessKey"
+        ]
+    );
+    let second = resumed.access_key().unwrap().id();
+    assert_ne!(second, &first);
+    assert_eq!(
+        aws.users[&format!("csb-aws-ses-{BINDING}")].keys,
+        [second.as_str()]
+    );
+    // A finished provision resumed has nothing to do.
+    let again = Driver::resume(provision.into_progress());
+    assert_eq!(calls_of(again, &mut aws), 0);
+}
+
+#[test]
+fn a_rollback_is_refused_twice_and_for_deletions() {
+    let rolled = Driver::provision(state(FULL)).rollback().unwrap();
+    assert!(matches!(
+        rolled.rollback(),
+        Err(RollbackError::AlreadyRollingBack(Lifecycle::Provision))
+    ));
+    let unbind = Driver::unbind(ses_broker::aws::Ledger::new()).rollback();
+    assert_eq!(
+        unbind.unwrap_err().to_string(),
+        "the unbind cannot be rolled back: what it deleted cannot be restored as it was; resume it instead"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

@@ -302,3 +302,69 @@ fn broker_config_reads_the_aws_settings_and_names_every_problem() {
     let fields: Vec<&str> = error.problems().map(|(f, _)| f).collect();
     assert_eq!(fields, ["environment", "broker_principal_arn"]);
 }
+
+#[test]
+fn a_configuration_set_with_other_options_names_each_difference() {
+    let mut driver = Driver::provision(state(CUSTOMER));
+    let Next::Operation(Operation::CreateConfigurationSet(_)) = driver.next_operation() else {
+        panic!("the set comes first")
+    };
+    let error = driver
+        .handle_answer(Answer::AlreadyExists(Observed::ConfigurationSet {
+            tls_policy: Some("OPTIONAL".to_owned()),
+            reputation_metrics_enabled: Some(false),
+            suppressed_reasons: Some(vec!["BOUNCE".to_owned()]),
+        }))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "configuration set csb-aws-ses-{INSTANCE} already exists with other settings: \
+             DeliveryOptions.TlsPolicy is OPTIONAL, expected REQUIRE; \
+             ReputationOptions.ReputationMetricsEnabled is false, expected true; \
+             SuppressionOptions.SuppressedReasons is BOUNCE, expected BOUNCE, COMPLAINT"
+        )
+    );
+    // The same options in another order, with what could not be read left out: ours.
+    let mut driver = Driver::provision(state(CUSTOMER));
+    let _ = driver.next_operation();
+    driver
+        .handle_answer(Answer::AlreadyExists(Observed::ConfigurationSet {
+            tls_policy: None,
+            reputation_metrics_enabled: Some(true),
+            suppressed_reasons: Some(vec!["COMPLAINT".to_owned(), "BOUNCE".to_owned()]),
+        }))
+        .unwrap();
+    let Next::Operation(next) = driver.next_operation() else {
+        panic!()
+    };
+    assert_eq!(next.name(), "CreateEmailIdentity");
+}
+
+#[test]
+fn the_desired_state_follows_the_parameters() {
+    let off = state(CUSTOMER);
+    assert_eq!(off.topics.len(), 1);
+    assert!(off.generated_dns.is_none());
+    assert_eq!(off.alarms.len(), 4);
+    assert_eq!(off.tags.len(), 10);
+    assert_eq!(off.tags.get("environment"), Some("production"));
+    assert_eq!(off.tags.get("Organization name"), Some("Agency"));
+    let on = state(FULL);
+    assert_eq!(on.topics.len(), 4);
+    for topic in &on.topics {
+        assert!(topic.key_description.contains(topic.arn.as_str()));
+        assert_eq!(topic.alias.as_str(), format!("alias/{}", topic.name));
+    }
+    let dns = on.generated_dns.as_ref().unwrap();
+    assert_eq!(dns.parent_zone_id.as_str(), PARENT_ZONE_ID);
+    assert_eq!(dns.account.partition.as_str(), "aws");
+    let alarm = &on.alarms[1];
+    assert_eq!(
+        alarm.alarm_name.as_str(),
+        format!("csb-aws-ses-{INSTANCE}-BounceRate-Critical")
+    );
+    assert_eq!(alarm.alarm_actions, alarm.ok_actions);
+    assert_eq!(alarm.alarm_actions.len(), 2);
+    assert!(alarm.alarm_description.chars().count() <= 1024);
+}

@@ -668,3 +668,18 @@ fn foundation_and_instance_types_are_send_and_sync() {
     send_sync::<ses_broker::binding::BindError>();
     send_sync::<ses_broker::binding::Policy>();
 }
+
+#[test]
+fn dns_length_limits_are_derived_from_one_definition() {
+    use ses_broker::dns::DKIM_NAME_OVERHEAD;
+    use ses_broker::instance::MAX_DEFAULT_ZONE_LEN;
+    use ses_broker::params::MAX_SENDING_DOMAIN_LEN;
+    use ses_broker::values::{MAX_DOMAIN_LEN, MAX_LABEL_LEN};
+    assert_eq!((MAX_DOMAIN_LEN, MAX_LABEL_LEN), (253, 63));
+    assert_eq!(
+        DKIM_NAME_OVERHEAD,
+        "abcdefghijklmnopqrstuvwxyz234567._domainkey.".len()
+    );
+    assert_eq!(MAX_SENDING_DOMAIN_LEN, 209);
+    assert_eq!(MAX_DEFAULT_ZONE_LEN, 188);
+}

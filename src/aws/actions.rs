@@ -1,31 +1,27 @@
 //! From a step to the operation that performs it, with the values earlier answers gave
 //! (key ids, topic ARNs, the zone id and name servers, the DKIM tokens).
 
-use alloc::borrow::ToOwned;
-use alloc::format;
-use alloc::vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::calls::{
-    ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
+    ChangeAction, ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
     CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
     CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
-    EnableKeyRotation, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
-    PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
-    Unsubscribe,
+    EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
+    MxFailure, PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes,
+    Subscribe, SuppressionReason, TlsPolicy, Unsubscribe,
 };
 use super::error::DriveError;
 use super::ids::KmsKeyId;
+use super::ledger::Slot;
 use super::ledger::{Ledger, Resource};
-use super::operation::{
-    ChangeAction, EventType, MxFailure, Operation, SuppressionReason, TlsPolicy,
-};
-use super::progress::Target;
-use super::reconcile::{Memory, Slot, alarm_actions, desired_parent_record, desired_zone_records};
+use super::operation::Operation;
+use super::reconcile::{Memory, alarm_actions, desired_parent_record, desired_zone_records};
 use super::state::{BindingState, InstanceState, KEY_DELETION_WINDOW_DAYS};
+use super::target::Target;
 use crate::binding::Protocol;
 use crate::instance::Topic;
 use crate::values::{DomainName, HostedZoneId};

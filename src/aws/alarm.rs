@@ -1,9 +1,7 @@
 //! The four reputation alarms as `PutMetricAlarm` calls: the reputation module's
 //! definitions, with the context-rich description SPEC 10 asks for and the tags.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::prelude::*;
 use core::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};

@@ -1,13 +1,11 @@
 //! What the caller feeds back after making an operation's call.
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::prelude::*;
 use core::fmt;
 
 use super::ids::KmsKeyId;
 use crate::dns::DkimToken;
-use crate::values::secret::{AccessKey, AccessKeyId};
-use crate::values::{Arn, DomainName, HostedZoneId};
+use crate::values::{AccessKey, AccessKeyId, Arn, DomainName, HostedZoneId};
 
 /// The answer to one [`Operation`](super::Operation).
 ///
@@ -299,5 +297,29 @@ impl From<Failure> for Answer {
 impl From<Output> for Answer {
     fn from(o: Output) -> Self {
         Self::Done(o)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_drop_control_characters_and_are_cut() {
+        let long = "m".repeat(2000);
+        let f = Failure::new(
+            FailureKind::Permanent,
+            "Access\nDenied",
+            &format!("a\u{1b}[31m{long}"),
+        );
+        assert_eq!(f.code(), "AccessDenied");
+        assert!(!f.message().contains('\u{1b}'));
+        assert_eq!(f.message().chars().count(), MAX_FAILURE_MESSAGE_CHARS);
+        assert!(!f.is_retryable());
+        assert!(Failure::new(FailureKind::Throttling, "Throttling", "").is_retryable());
+        assert_eq!(
+            Failure::new(FailureKind::Transient, "Timeout", "").to_string(),
+            "transient failure Timeout"
+        );
     }
 }

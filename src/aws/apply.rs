@@ -1,21 +1,20 @@
 //! Landing an answer: what it says exists goes into the ledger; "already exists" is
 //! compared with what the core wants, and a difference stops the run.
 
-use alloc::borrow::ToOwned;
-use alloc::format;
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
-
 use super::actions::Action;
 use super::answer::{Answer, Observed, Output};
+use super::calls::EventType;
 use super::error::{Difference, DriveError};
+use super::ledger::Slot;
 use super::ledger::{Ledger, Resource};
-use super::operation::{EventType, Operation};
-use super::progress::{InFlight, Target};
-use super::reconcile::{Memory, Slot, alarm_actions, desired_parent_record, desired_zone_records};
+use super::operation::Operation;
+use super::progress::InFlight;
+use super::reconcile::{Memory, alarm_actions, desired_parent_record, desired_zone_records};
 use super::state::{BindingState, HOSTED_ZONE_COMMENT, InstanceState};
+use super::target::Target;
 use crate::dns::{DkimSigning, default_signing_zone};
 use crate::instance::Topic;
+use crate::prelude::*;
 
 /// Everything an answer may touch.
 pub(crate) struct Landing<'a> {

@@ -1,19 +1,15 @@
-//! The parameters of each operation, one struct per AWS API call.
+//! The parameters of each operation, one struct per AWS API call, and the vocabulary they
+//! share (TLS policy, suppression reasons, event types, ...).
 //!
 //! Fields are public to read (`#[non_exhaustive]`: only the core makes them). Field names
 //! follow the AWS API's member names in snake case, so an adapter maps each field to the
 //! SDK builder method of the same name.
 
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::dns_record::DnsRecordSet;
 use super::ids::KmsKeyId;
-use super::operation::{
-    ChangeAction, DnsAccount, EventType, MxFailure, SuppressionReason, TlsPolicy,
-};
 use super::policy::PolicyDocument;
 use super::serde_enums;
 use super::tags::Tags;
@@ -21,8 +17,151 @@ use crate::binding::Protocol;
 use crate::instance::names::{
     AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName,
 };
-use crate::values::secret::AccessKeyId;
-use crate::values::{Arn, DomainName, HostedZoneId};
+use crate::values::{AccessKeyId, AccountId, Arn, DomainName, HostedZoneId, Partition};
+
+/// The account (and its partition) whose credentials a Route 53 call uses. cloud.gov keeps
+/// DNS in a commercial-partition account and SES in GovCloud.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DnsAccount {
+    /// The account id.
+    pub account_id: AccountId,
+    /// The partition of that account.
+    #[serde(with = "serde_enums::partition")]
+    pub partition: Partition,
+}
+
+impl DnsAccount {
+    /// The DNS account `account_id` in `partition`.
+    #[must_use]
+    pub const fn new(account_id: AccountId, partition: Partition) -> Self {
+        Self {
+            account_id,
+            partition,
+        }
+    }
+}
+
+/// A configuration set's TLS policy (`DeliveryOptions.TlsPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum TlsPolicy {
+    /// `REQUIRE`: SES delivers only over TLS.
+    Require,
+}
+
+impl TlsPolicy {
+    /// `REQUIRE`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Require => "REQUIRE",
+        }
+    }
+}
+
+/// A reason SES adds an address to the configuration set's suppression list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum SuppressionReason {
+    /// `BOUNCE`.
+    Bounce,
+    /// `COMPLAINT`.
+    Complaint,
+}
+
+impl SuppressionReason {
+    /// `BOUNCE` or `COMPLAINT`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Bounce => "BOUNCE",
+            Self::Complaint => "COMPLAINT",
+        }
+    }
+}
+
+/// An SES event type an event destination matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum EventType {
+    /// Bounces.
+    Bounce,
+    /// Complaints.
+    Complaint,
+    /// Deliveries.
+    Delivery,
+}
+
+impl EventType {
+    /// The SES v1 name: `bounce`, `complaint`, `delivery`.
+    #[must_use]
+    pub const fn v1_name(self) -> &'static str {
+        match self {
+            Self::Bounce => "bounce",
+            Self::Complaint => "complaint",
+            Self::Delivery => "delivery",
+        }
+    }
+
+    /// The SES v2 name: `BOUNCE`, `COMPLAINT`, `DELIVERY`.
+    #[must_use]
+    pub const fn v2_name(self) -> &'static str {
+        match self {
+            Self::Bounce => "BOUNCE",
+            Self::Complaint => "COMPLAINT",
+            Self::Delivery => "DELIVERY",
+        }
+    }
+}
+
+/// What SES does when the MAIL FROM domain's MX record is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum MxFailure {
+    /// Fall back to `amazonses.com` (v1 `UseDefaultValue`, v2 `USE_DEFAULT_VALUE`), so
+    /// mail still flows while the customer publishes the record.
+    UseDefaultValue,
+}
+
+impl MxFailure {
+    /// The SES v1 name, `UseDefaultValue`.
+    #[must_use]
+    pub const fn v1_name(self) -> &'static str {
+        match self {
+            Self::UseDefaultValue => "UseDefaultValue",
+        }
+    }
+
+    /// The SES v2 name, `USE_DEFAULT_VALUE`.
+    #[must_use]
+    pub const fn v2_name(self) -> &'static str {
+        match self {
+            Self::UseDefaultValue => "USE_DEFAULT_VALUE",
+        }
+    }
+}
+
+/// A Route 53 change action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ChangeAction {
+    /// `UPSERT`: create or replace the record set.
+    Upsert,
+    /// `DELETE`: the values must match the record set's exactly.
+    Delete,
+}
+
+impl ChangeAction {
+    /// `UPSERT` or `DELETE`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Upsert => "UPSERT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
 
 macro_rules! params {
     ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {

@@ -1,9 +1,6 @@
 //! A Route 53 record set as the core stores it and hands it to `ChangeResourceRecordSets`.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::dns::{OwnerName, RecordSet, route53_change_batch};
@@ -111,5 +108,29 @@ impl DnsRecordSet {
     #[must_use]
     pub fn same_key(&self, other: &Self) -> bool {
         self.name == other.name && self.record_type == other.record_type
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+    use super::*;
+
+    #[test]
+    fn deserialising_checks_name_type_and_values() {
+        let ok = r#"{"Name":"_dmarc.agency.gov","Type":"TXT","TTL":600,"Values":["\"v=DMARC1\""]}"#;
+        let set: DnsRecordSet = serde_json::from_str(ok).unwrap();
+        assert_eq!(
+            (set.name(), set.record_type(), set.ttl()),
+            ("_dmarc.agency.gov", "TXT", 600)
+        );
+        for bad in [
+            r#"{"Name":"a b.gov","Type":"TXT","TTL":600,"Values":["x"]}"#,
+            r#"{"Name":"a.gov","Type":"A","TTL":600,"Values":["x"]}"#,
+            r#"{"Name":"a.gov","Type":"TXT","TTL":600,"Values":[]}"#,
+            r#"{"Name":"a.gov","Type":"TXT","TTL":600,"Values":["a\nb"]}"#,
+        ] {
+            assert!(serde_json::from_str::<DnsRecordSet>(bad).is_err(), "{bad}");
+        }
     }
 }

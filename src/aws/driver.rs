@@ -1,18 +1,20 @@
 //! The driver: hands out one operation at a time and lands each answer.
 
+use crate::prelude::*;
 use alloc::boxed::Box;
-use alloc::string::ToString;
 
 use super::actions::{self, Action};
 use super::answer::Answer;
 use super::apply::{Landing, apply};
 use super::error::{DriveError, RollbackError};
 use super::ledger::Ledger;
+use super::ledger::Slot;
 use super::operation::Operation;
-use super::progress::{InFlight, Lifecycle, Progress, Status, Target};
-use super::reconcile::{KeySearch, Memory, Slot, Step, next_step};
+use super::progress::{InFlight, Progress, Status};
+use super::reconcile::{KeySearch, Memory, Step, next_step};
 use super::state::{BindingState, InstanceState};
-use crate::values::secret::AccessKey;
+use super::target::{Lifecycle, Target};
+use crate::values::AccessKey;
 
 /// What to do next.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +95,8 @@ impl Driver {
     /// Takes an instance from `old` to `new`: only what differs (feedback on or off, MAIL
     /// FROM added, changed or removed, `admin_email` moved, alarm descriptions rewritten,
     /// the generated domain's records). `ledger` is the one stored after the instance's
-    /// last run. A rollback returns to `old`.
+    /// last run. A rollback returns to `old`. Tags are not rewritten (a changed organization
+    /// or space name reaches the alarm descriptions, not the tags set at creation).
     #[must_use]
     pub fn update(ledger: Ledger, old: InstanceState, new: InstanceState) -> Self {
         Self::start(Progress::new(
@@ -137,14 +140,13 @@ impl Driver {
         ))
     }
 
-    /// Continues a stored run (also one that stopped on an error: it tries again). A bind
-    /// resumed after its access key was created replaces that key, whose secret only the
-    /// lost process had.
+    /// Continues a stored run (also one that stopped on an error: it tries again, and one
+    /// that was done: it checks there is nothing left to do). A bind resumed after its
+    /// access key was created, even a finished one, replaces that key, whose secret only
+    /// the lost process had; [`Self::access_key`] is then the new one.
     #[must_use]
     pub fn resume(mut progress: Progress) -> Self {
-        if matches!(progress.status, Status::Failed(_)) {
-            progress.status = Status::Running;
-        }
+        progress.status = Status::Running;
         Self::start(progress)
     }
 

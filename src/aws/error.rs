@@ -1,11 +1,10 @@
 //! Why a run stops.
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::prelude::*;
 use core::fmt;
 
 use super::answer::Failure;
-use super::progress::Lifecycle;
+use super::target::Lifecycle;
 use crate::dns::DnsError;
 
 /// One setting that differs between what exists and what the core wants.
@@ -61,7 +60,7 @@ impl fmt::Display for Difference {
 fn join(differences: &[Difference]) -> String {
     differences
         .iter()
-        .map(alloc::string::ToString::to_string)
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -134,7 +133,7 @@ pub enum RollbackError {
     /// A deprovision or unbind deletes: what it deleted cannot come back the same (new
     /// DKIM tokens, new keys, a new secret), so it can only be resumed.
     #[error(
-        "a {0} cannot be rolled back: what it deleted cannot be restored the same; resume it instead"
+        "the {0} cannot be rolled back: what it deleted cannot be restored as it was; resume it instead"
     )]
     Irreversible(Lifecycle),
     /// The run is already rolling back.

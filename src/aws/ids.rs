@@ -1,8 +1,6 @@
 //! Identifiers AWS assigns: KMS key ids.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-
+use crate::prelude::*;
 use crate::values::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest key id accepted (KMS's `KeyId` limit).

@@ -1,13 +1,12 @@
 //! The ledger: what exists in AWS, as far as the answers tell, with what each resource
 //! needs to be compared, depended on and deleted.
 
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::calls::DnsAccount;
 use super::dns_record::DnsRecordSet;
 use super::ids::KmsKeyId;
-use super::operation::DnsAccount;
 use super::policy::PolicyDocument;
 use super::serde_enums;
 use crate::binding::Protocol;
@@ -15,8 +14,7 @@ use crate::dns::{DkimSigning, DkimToken};
 use crate::instance::Topic;
 use crate::instance::names::{AlarmName, ConfigurationSetName, IamUserName, KmsAlias, TopicName};
 use crate::reputation::AlarmKind;
-use crate::values::secret::AccessKeyId;
-use crate::values::{Arn, DomainName, EmailAddress, HostedZoneId};
+use crate::values::{AccessKeyId, Arn, DomainName, EmailAddress, HostedZoneId};
 
 /// One resource (or one setting of a resource) the answers say exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +109,7 @@ pub enum Resource {
         /// Its name.
         name: AlarmName,
         /// The description set.
-        description: alloc::string::String,
+        description: String,
         /// The alarm (and OK) actions set.
         actions: Vec<Arn>,
     },
@@ -185,10 +183,127 @@ pub enum Resource {
         #[serde(with = "serde_enums::protocol")]
         protocol: Protocol,
         /// The address or URL.
-        endpoint: alloc::string::String,
+        endpoint: String,
         /// The subscription ARN.
         arn: Arn,
     },
+}
+
+/// A place in the ledger: a resource's identity without its settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Slot {
+    ConfigurationSet,
+    EmailIdentity,
+    MailFrom,
+    Key(#[serde(with = "serde_enums::topic")] Topic),
+    KeyRotation(#[serde(with = "serde_enums::topic")] Topic),
+    Alias(#[serde(with = "serde_enums::topic")] Topic),
+    Topic(#[serde(with = "serde_enums::topic")] Topic),
+    TopicPolicy(#[serde(with = "serde_enums::topic")] Topic),
+    EventDestination(#[serde(with = "serde_enums::topic")] Topic),
+    AdminSubscription,
+    Alarm(#[serde(with = "serde_enums::alarm_kind")] AlarmKind),
+    HostedZone,
+    HostedZoneTags,
+    ZoneRecord {
+        name: String,
+        record_type: String,
+    },
+    ParentNsRecord,
+    User,
+    UserPolicy,
+    AccessKey,
+    StrayAccessKey(AccessKeyId),
+    Subscription(
+        #[serde(with = "serde_enums::topic")] Topic,
+        #[serde(with = "serde_enums::protocol")] Protocol,
+        String,
+    ),
+}
+
+impl Slot {
+    pub(crate) fn of(resource: &Resource) -> Self {
+        match resource {
+            Resource::ConfigurationSet { .. } => Self::ConfigurationSet,
+            Resource::EmailIdentity { .. } => Self::EmailIdentity,
+            Resource::MailFrom { .. } => Self::MailFrom,
+            Resource::Key { topic, .. } => Self::Key(*topic),
+            Resource::KeyRotation { topic, .. } => Self::KeyRotation(*topic),
+            Resource::Alias { topic, .. } => Self::Alias(*topic),
+            Resource::Topic { topic, .. } => Self::Topic(*topic),
+            Resource::TopicPolicy { topic, .. } => Self::TopicPolicy(*topic),
+            Resource::EventDestination { topic, .. } => Self::EventDestination(*topic),
+            Resource::AdminSubscription { .. } => Self::AdminSubscription,
+            Resource::Alarm { kind, .. } => Self::Alarm(*kind),
+            Resource::HostedZone { .. } => Self::HostedZone,
+            Resource::HostedZoneTags { .. } => Self::HostedZoneTags,
+            Resource::ZoneRecord { record, .. } => Self::ZoneRecord {
+                name: record.name().into(),
+                record_type: record.record_type().into(),
+            },
+            Resource::ParentNsRecord { .. } => Self::ParentNsRecord,
+            Resource::User { .. } => Self::User,
+            Resource::UserPolicy { .. } => Self::UserPolicy,
+            Resource::AccessKey { .. } => Self::AccessKey,
+            Resource::StrayAccessKey { id, .. } => Self::StrayAccessKey(id.clone()),
+            Resource::Subscription {
+                topic,
+                protocol,
+                endpoint,
+                ..
+            } => Self::Subscription(*topic, *protocol, endpoint.clone()),
+        }
+    }
+
+    /// The position in the delete order: the parent zone's NS record and the zone's records
+    /// before the zone; subscriptions and access keys before users; event destinations
+    /// (with the configuration set) before topics; topics before their aliases and keys.
+    pub(crate) const fn delete_rank(&self) -> u8 {
+        match self {
+            Self::ParentNsRecord => 0,
+            Self::ZoneRecord { .. } => 1,
+            Self::HostedZoneTags => 2,
+            Self::HostedZone => 3,
+            Self::Alarm(_) => 4,
+            Self::AdminSubscription => 5,
+            Self::Subscription(..) => 6,
+            Self::StrayAccessKey(_) => 7,
+            Self::AccessKey => 8,
+            Self::UserPolicy => 9,
+            Self::User => 10,
+            Self::EventDestination(_) => 11,
+            Self::MailFrom => 12,
+            Self::EmailIdentity => 13,
+            Self::ConfigurationSet => 14,
+            Self::TopicPolicy(_) => 15,
+            Self::Topic(_) => 16,
+            Self::Alias(_) => 17,
+            Self::KeyRotation(_) => 18,
+            Self::Key(_) => 19,
+        }
+    }
+
+    /// The resource whose deletion takes this one with it.
+    pub(crate) fn parent(&self) -> Option<Self> {
+        match self {
+            Self::EventDestination(_) => Some(Self::ConfigurationSet),
+            Self::MailFrom => Some(Self::EmailIdentity),
+            Self::TopicPolicy(t) => Some(Self::Topic(*t)),
+            Self::KeyRotation(t) => Some(Self::Key(*t)),
+            Self::HostedZoneTags => Some(Self::HostedZone),
+            _ => None,
+        }
+    }
+
+    /// Whether removing this setting alone needs no call (it only ever goes with its
+    /// parent).
+    pub(crate) const fn drops_silently(&self) -> bool {
+        matches!(
+            self,
+            Self::TopicPolicy(_) | Self::KeyRotation(_) | Self::HostedZoneTags
+        )
+    }
 }
 
 /// Everything the answers say exists for one instance or one binding.
@@ -287,12 +402,8 @@ impl Ledger {
 
     /// Adds `resource`, replacing any entry of the same slot.
     pub(crate) fn put(&mut self, resource: Resource) {
-        let slot = super::reconcile::Slot::of(&resource);
-        if let Some(existing) = self
-            .resources
-            .iter_mut()
-            .find(|r| super::reconcile::Slot::of(r) == slot)
-        {
+        let slot = Slot::of(&resource);
+        if let Some(existing) = self.resources.iter_mut().find(|r| Slot::of(r) == slot) {
             *existing = resource;
         } else {
             self.resources.push(resource);
@@ -302,5 +413,67 @@ impl Ledger {
     /// Removes every entry `pred` selects.
     pub(crate) fn remove(&mut self, pred: impl Fn(&Resource) -> bool) {
         self.resources.retain(|r| !pred(r));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+    use super::*;
+
+    fn rank(slot: &Slot) -> u8 {
+        slot.delete_rank()
+    }
+
+    #[test]
+    fn delete_order_is_one_aws_accepts() {
+        let t = Topic::Bounce;
+        let before = |a: Slot, b: Slot| assert!(rank(&a) < rank(&b), "{a:?} before {b:?}");
+        // The parent zone's NS record and the zone's records before the zone.
+        before(Slot::ParentNsRecord, Slot::HostedZone);
+        before(
+            Slot::ZoneRecord {
+                name: "a.gov".into(),
+                record_type: "TXT".into(),
+            },
+            Slot::HostedZone,
+        );
+        // Subscriptions and access keys before topics and users.
+        before(Slot::AdminSubscription, Slot::Topic(Topic::Reputation));
+        before(
+            Slot::Subscription(t, Protocol::Email, "e".into()),
+            Slot::Topic(t),
+        );
+        before(Slot::AccessKey, Slot::User);
+        before(
+            Slot::StrayAccessKey(AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE").unwrap()),
+            Slot::User,
+        );
+        before(Slot::UserPolicy, Slot::User);
+        // Event destinations (alone, or with their set) before topics; topics before keys.
+        before(Slot::EventDestination(t), Slot::Topic(t));
+        before(Slot::ConfigurationSet, Slot::Topic(t));
+        before(Slot::Topic(t), Slot::Alias(t));
+        before(Slot::Topic(t), Slot::Key(t));
+        before(Slot::EmailIdentity, Slot::ConfigurationSet);
+    }
+
+    #[test]
+    fn put_replaces_the_entry_of_the_same_slot() {
+        let mut ledger = Ledger::new();
+        let identity = DomainName::parse("agency.gov").unwrap();
+        for sub in ["a", "b"] {
+            ledger.put(Resource::MailFrom {
+                identity: identity.clone(),
+                domain: DomainName::parse(&format!("{sub}.agency.gov")).unwrap(),
+            });
+        }
+        assert_eq!(ledger.len(), 1);
+        assert!(matches!(
+            ledger.iter().next(),
+            Some(Resource::MailFrom { domain, .. }) if domain.as_str() == "b.agency.gov"
+        ));
+        ledger.remove(|r| Slot::of(r) == Slot::MailFrom);
+        assert!(ledger.is_empty());
     }
 }

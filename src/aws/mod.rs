@@ -34,6 +34,34 @@
 //! their configuration set, so only an update that turns feedback off calls
 //! `DeleteConfigurationSetEventDestination`.
 //!
+//! # Where each SPEC 10 item lives
+//!
+//! | SPEC 10 | desired value | operations |
+//! |---|---|---|
+//! | email identity `D`, its default configuration set | [`InstanceState`] `domain`, `configuration_set` | [`CreateEmailIdentity`], [`DeleteEmailIdentity`] |
+//! | MAIL FROM `<sub>.D`, `USE_DEFAULT_VALUE` on MX failure | [`InstanceState`] `mail_from` | [`SetIdentityMailFromDomain`] ([`MxFailure::UseDefaultValue`]; `None` removes it) |
+//! | configuration set: TLS `REQUIRE`, reputation metrics, suppression `BOUNCE`+`COMPLAINT`, sending enabled at creation only | [`CreateConfigurationSet`] | [`CreateConfigurationSet`], [`DeleteConfigurationSet`] |
+//! | per feedback kind: KMS key (policy of four statements, rotation, 7-day window, description naming the topic) | [`TopicState`] `key_policy`, `key_description`; [`KEY_DELETION_WINDOW_DAYS`] | [`CreateKey`], [`EnableKeyRotation`], [`ScheduleKeyDeletion`] |
+//! | its alias `alias/<base>-k` | [`TopicState`] `alias` | [`CreateAlias`], [`DeleteAlias`] |
+//! | topic `<base>-k` with `KmsMasterKeyId`, policy `<base>-k-policy` / `AllowSESAccess` | [`TopicState`] `name`, `topic_policy` | [`CreateTopic`], [`SetTopicAttributes`], [`DeleteTopic`] |
+//! | event destination `<base>-k` | (from the topic and the set) | [`CreateConfigurationSetEventDestination`], [`DeleteConfigurationSetEventDestination`] |
+//! | reputation topic, its own key (plus CloudWatch) and policy (CloudWatch publishes) | the [`TopicState`] of `Topic::Reputation` | as for the feedback topics |
+//! | `admin_email` subscription | [`InstanceState`] `admin_email` | [`Subscribe`], [`Unsubscribe`] |
+//! | the four alarms, actions, description (at most 1,024 characters) | [`InstanceState`] `alarms` ([`PutMetricAlarm`]) | [`PutMetricAlarm`], [`DeleteAlarms`] |
+//! | generated domain: hosted zone (comment), its records, the parent's NS record (TTL 30) | [`InstanceState`] `generated_dns`, [`InstanceState::required_records`] | [`ListHostedZonesByName`], [`GetHostedZone`], [`CreateHostedZone`], [`ChangeTagsForResource`], [`ChangeResourceRecordSets`], [`DeleteHostedZone`] |
+//! | tags on every taggable resource | [`Tags`] | with each create; [`ChangeTagsForResource`] for the zone |
+//! | binding: IAM user at `/cf/` (tagged), inline policy, access key, subscriptions | [`BindingState`] | [`CreateUser`], [`PutUserPolicy`], [`ListAccessKeys`], [`CreateAccessKey`], [`Subscribe`]; [`Unsubscribe`], [`DeleteAccessKey`], [`DeleteUserPolicy`], [`DeleteUser`] |
+//! | policies in IAM grammar | [`PolicyDocument`] | |
+//!
+//! The order: a provision creates the configuration set, the identity, the MAIL FROM
+//! attribute, then per topic (reputation first) key, rotation, alias, topic and policy,
+//! then the event destinations, the `admin_email` subscription, the alarms, and for a
+//! generated domain the zone, its tags, its records and the parent's NS record. Deletes go
+//! the other way round in an order AWS accepts: the parent's NS record and the zone's
+//! records, the zone, the alarms, the subscriptions, the access keys and the user's policy
+//! before the user, the event destinations (with their set), the identity, the set, then
+//! topics, aliases, keys.
+//!
 //! # The loop
 //! ```
 //! use ses_broker::aws::{Answer, Driver, InstanceState, Next, Operation, Output, Progress};
@@ -113,32 +141,28 @@ mod reconcile;
 mod serde_enums;
 mod state;
 mod tags;
+mod target;
 
-/// The hosted zone id type, re-exported from [`crate::values`] for adapters.
-pub use crate::values::HostedZoneId;
 pub use alarm::{DOCUMENTATION_URL, MetricDimension, PutMetricAlarm, SUPPORT_ADDRESS};
 pub use answer::{Answer, Failure, FailureKind, HostedZoneSummary, Observed, Output};
 pub use calls::{
-    ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
+    ChangeAction, ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
     CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
     CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
-    EnableKeyRotation, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
-    PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
-    Unsubscribe,
+    DnsAccount, EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName,
+    ListKeys, MxFailure, PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain,
+    SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy, Unsubscribe,
 };
 pub use dns_record::DnsRecordSet;
 pub use driver::{Driver, Next};
 pub use error::{Difference, DriveError, RollbackError};
 pub use ids::KmsKeyId;
 pub use ledger::{Ledger, Resource};
-pub use operation::{
-    ChangeAction, DnsAccount, EventType, MxFailure, Operation, Service, SuppressionReason,
-    TlsPolicy,
-};
+pub use operation::{Operation, Service};
 pub use policy::{ConditionOperator, Effect, POLICY_VERSION, PolicyDocument, Principal, Statement};
-pub use progress::{Lifecycle, Progress, Status, Target};
+pub use progress::{Progress, Status};
 pub use state::{
     BindingState, GeneratedDns, HOSTED_ZONE_COMMENT, InstanceState, KEY_DELETION_WINDOW_DAYS,
     StateError, SubscriptionState, TopicState,
@@ -147,3 +171,4 @@ pub use tags::{
     BROKER_TAG_VALUE, CLIENT_TAG_VALUE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, Tag, Tags,
     is_tag_char,
 };
+pub use target::{Lifecycle, Target};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::alarm::PutMetricAlarm;
 use super::calls::{
-    ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
+    ChangeAction, ChangeResourceRecordSets, ChangeTagsForResource, CreateAccessKey, CreateAlias,
     CreateConfigurationSet, CreateConfigurationSetEventDestination, CreateEmailIdentity,
     CreateHostedZone, CreateKey, CreateTopic, CreateUser, DeleteAccessKey, DeleteAlarms,
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
@@ -16,8 +16,6 @@ use super::calls::{
     PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
     Unsubscribe,
 };
-use super::serde_enums;
-use crate::values::{AccountId, Partition};
 
 /// The AWS service an operation goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -36,7 +34,7 @@ pub enum Service {
     Iam,
     /// Amazon CloudWatch.
     CloudWatch,
-    /// Amazon Route 53, always in the DNS account ([`DnsAccount`]).
+    /// Amazon Route 53, always in the DNS account ([`DnsAccount`](crate::aws::DnsAccount)).
     Route53,
 }
 
@@ -60,150 +58,6 @@ impl Service {
 impl core::fmt::Display for Service {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The account (and its partition) whose credentials a Route 53 call uses. cloud.gov keeps
-/// DNS in a commercial-partition account and SES in GovCloud.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DnsAccount {
-    /// The account id.
-    pub account_id: AccountId,
-    /// The partition of that account.
-    #[serde(with = "serde_enums::partition")]
-    pub partition: Partition,
-}
-
-impl DnsAccount {
-    /// The DNS account `account_id` in `partition`.
-    #[must_use]
-    pub const fn new(account_id: AccountId, partition: Partition) -> Self {
-        Self {
-            account_id,
-            partition,
-        }
-    }
-}
-
-/// A configuration set's TLS policy (`DeliveryOptions.TlsPolicy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum TlsPolicy {
-    /// `REQUIRE`: SES delivers only over TLS.
-    Require,
-}
-
-impl TlsPolicy {
-    /// `REQUIRE`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Require => "REQUIRE",
-        }
-    }
-}
-
-/// A reason SES adds an address to the configuration set's suppression list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum SuppressionReason {
-    /// `BOUNCE`.
-    Bounce,
-    /// `COMPLAINT`.
-    Complaint,
-}
-
-impl SuppressionReason {
-    /// `BOUNCE` or `COMPLAINT`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Bounce => "BOUNCE",
-            Self::Complaint => "COMPLAINT",
-        }
-    }
-}
-
-/// An SES event type an event destination matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum EventType {
-    /// Bounces.
-    Bounce,
-    /// Complaints.
-    Complaint,
-    /// Deliveries.
-    Delivery,
-}
-
-impl EventType {
-    /// The SES v1 name: `bounce`, `complaint`, `delivery`.
-    #[must_use]
-    pub const fn v1_name(self) -> &'static str {
-        match self {
-            Self::Bounce => "bounce",
-            Self::Complaint => "complaint",
-            Self::Delivery => "delivery",
-        }
-    }
-
-    /// The SES v2 name: `BOUNCE`, `COMPLAINT`, `DELIVERY`.
-    #[must_use]
-    pub const fn v2_name(self) -> &'static str {
-        match self {
-            Self::Bounce => "BOUNCE",
-            Self::Complaint => "COMPLAINT",
-            Self::Delivery => "DELIVERY",
-        }
-    }
-}
-
-/// What SES does when the MAIL FROM domain's MX record is missing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum MxFailure {
-    /// Fall back to `amazonses.com` (v1 `UseDefaultValue`, v2 `USE_DEFAULT_VALUE`), so
-    /// mail still flows while the customer publishes the record.
-    UseDefaultValue,
-}
-
-impl MxFailure {
-    /// The SES v1 name, `UseDefaultValue`.
-    #[must_use]
-    pub const fn v1_name(self) -> &'static str {
-        match self {
-            Self::UseDefaultValue => "UseDefaultValue",
-        }
-    }
-
-    /// The SES v2 name, `USE_DEFAULT_VALUE`.
-    #[must_use]
-    pub const fn v2_name(self) -> &'static str {
-        match self {
-            Self::UseDefaultValue => "USE_DEFAULT_VALUE",
-        }
-    }
-}
-
-/// A Route 53 change action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ChangeAction {
-    /// `UPSERT`: create or replace the record set.
-    Upsert,
-    /// `DELETE`: the values must match the record set's exactly.
-    Delete,
-}
-
-impl ChangeAction {
-    /// `UPSERT` or `DELETE`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Upsert => "UPSERT",
-            Self::Delete => "DELETE",
-        }
     }
 }
 

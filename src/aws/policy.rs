@@ -8,11 +8,8 @@
 //! `StringEqual` cannot be written, and deserialising a document with an unknown operator
 //! fails.
 
-use alloc::borrow::ToOwned;
+use crate::prelude::*;
 use alloc::collections::BTreeMap;
-use alloc::string::String;
-use alloc::vec;
-use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,139 +6,14 @@
 //! update (only the difference), deprovision, bind, unbind, resume and rollback are one
 //! procedure: a rollback is the same walk towards another target.
 
-use alloc::string::String;
-use alloc::vec::Vec;
-
-use serde::{Deserialize, Serialize};
-
 use super::dns_record::DnsRecordSet;
-use super::ledger::{Ledger, Resource};
-use super::progress::Target;
-use super::serde_enums;
+use super::ledger::{Ledger, Resource, Slot};
 use super::state::{BindingState, InstanceState};
-use crate::binding::Protocol;
-use crate::dns::{DnsError, OwnerName, RecordData, RecordSet, Ttl};
+use super::target::Target;
+use crate::dns::{BrokerManagedRecords, DnsError};
 use crate::instance::Topic;
-use crate::reputation::AlarmKind;
-use crate::values::Arn;
-use crate::values::secret::{AccessKey, AccessKeyId};
-
-/// A place in the ledger: a resource's identity without its settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Slot {
-    ConfigurationSet,
-    EmailIdentity,
-    MailFrom,
-    Key(#[serde(with = "serde_enums::topic")] Topic),
-    KeyRotation(#[serde(with = "serde_enums::topic")] Topic),
-    Alias(#[serde(with = "serde_enums::topic")] Topic),
-    Topic(#[serde(with = "serde_enums::topic")] Topic),
-    TopicPolicy(#[serde(with = "serde_enums::topic")] Topic),
-    EventDestination(#[serde(with = "serde_enums::topic")] Topic),
-    AdminSubscription,
-    Alarm(#[serde(with = "serde_enums::alarm_kind")] AlarmKind),
-    HostedZone,
-    HostedZoneTags,
-    ZoneRecord {
-        name: String,
-        record_type: String,
-    },
-    ParentNsRecord,
-    User,
-    UserPolicy,
-    AccessKey,
-    StrayAccessKey(AccessKeyId),
-    Subscription(
-        #[serde(with = "serde_enums::topic")] Topic,
-        #[serde(with = "serde_enums::protocol")] Protocol,
-        String,
-    ),
-}
-
-impl Slot {
-    pub(crate) fn of(resource: &Resource) -> Self {
-        match resource {
-            Resource::ConfigurationSet { .. } => Self::ConfigurationSet,
-            Resource::EmailIdentity { .. } => Self::EmailIdentity,
-            Resource::MailFrom { .. } => Self::MailFrom,
-            Resource::Key { topic, .. } => Self::Key(*topic),
-            Resource::KeyRotation { topic, .. } => Self::KeyRotation(*topic),
-            Resource::Alias { topic, .. } => Self::Alias(*topic),
-            Resource::Topic { topic, .. } => Self::Topic(*topic),
-            Resource::TopicPolicy { topic, .. } => Self::TopicPolicy(*topic),
-            Resource::EventDestination { topic, .. } => Self::EventDestination(*topic),
-            Resource::AdminSubscription { .. } => Self::AdminSubscription,
-            Resource::Alarm { kind, .. } => Self::Alarm(*kind),
-            Resource::HostedZone { .. } => Self::HostedZone,
-            Resource::HostedZoneTags { .. } => Self::HostedZoneTags,
-            Resource::ZoneRecord { record, .. } => Self::ZoneRecord {
-                name: record.name().into(),
-                record_type: record.record_type().into(),
-            },
-            Resource::ParentNsRecord { .. } => Self::ParentNsRecord,
-            Resource::User { .. } => Self::User,
-            Resource::UserPolicy { .. } => Self::UserPolicy,
-            Resource::AccessKey { .. } => Self::AccessKey,
-            Resource::StrayAccessKey { id, .. } => Self::StrayAccessKey(id.clone()),
-            Resource::Subscription {
-                topic,
-                protocol,
-                endpoint,
-                ..
-            } => Self::Subscription(*topic, *protocol, endpoint.clone()),
-        }
-    }
-
-    /// The position in the delete order: the parent zone's NS record and the zone's records
-    /// before the zone; subscriptions and access keys before users; event destinations
-    /// (with the configuration set) before topics; topics before their aliases and keys.
-    const fn delete_rank(&self) -> u8 {
-        match self {
-            Self::ParentNsRecord => 0,
-            Self::ZoneRecord { .. } => 1,
-            Self::HostedZoneTags => 2,
-            Self::HostedZone => 3,
-            Self::Alarm(_) => 4,
-            Self::AdminSubscription => 5,
-            Self::Subscription(..) => 6,
-            Self::StrayAccessKey(_) => 7,
-            Self::AccessKey => 8,
-            Self::UserPolicy => 9,
-            Self::User => 10,
-            Self::EventDestination(_) => 11,
-            Self::MailFrom => 12,
-            Self::EmailIdentity => 13,
-            Self::ConfigurationSet => 14,
-            Self::TopicPolicy(_) => 15,
-            Self::Topic(_) => 16,
-            Self::Alias(_) => 17,
-            Self::KeyRotation(_) => 18,
-            Self::Key(_) => 19,
-        }
-    }
-
-    /// The resource whose deletion takes this one with it.
-    pub(crate) fn parent(&self) -> Option<Self> {
-        match self {
-            Self::EventDestination(_) => Some(Self::ConfigurationSet),
-            Self::MailFrom => Some(Self::EmailIdentity),
-            Self::TopicPolicy(t) => Some(Self::Topic(*t)),
-            Self::KeyRotation(t) => Some(Self::Key(*t)),
-            Self::HostedZoneTags => Some(Self::HostedZone),
-            _ => None,
-        }
-    }
-
-    /// Whether removing this setting alone needs no call (it only ever goes with its
-    /// parent).
-    const fn drops_silently(&self) -> bool {
-        matches!(
-            self,
-            Self::TopicPolicy(_) | Self::KeyRotation(_) | Self::HostedZoneTags
-        )
-    }
-}
+use crate::prelude::*;
+use crate::values::{AccessKey, Arn};
 
 /// What the driver knows that the progress does not store.
 #[derive(Debug, Default)]
@@ -176,38 +51,46 @@ pub(crate) enum Step {
     Drop(Slot),
 }
 
+/// What a generated domain's DNS should hold, as far as the answers allow: the records of
+/// SPEC 5 in its zone (once the identity's DKIM tokens are known) and the NS delegation in
+/// the parent zone, TTL 30 (once the zone's name servers are known too), both from the
+/// DNS module's [`BrokerManagedRecords`].
+fn desired_dns(
+    state: &InstanceState,
+    ledger: &Ledger,
+) -> Result<(Option<Vec<DnsRecordSet>>, Option<DnsRecordSet>), DnsError> {
+    let Some(dkim) = ledger.dkim_signing() else {
+        return Ok((None, None));
+    };
+    let records = state.required_records(&dkim)?;
+    let zone: Vec<DnsRecordSet> = records
+        .record_sets()
+        .map(DnsRecordSet::from_record_set)
+        .collect();
+    let parent = match ledger.hosted_zone() {
+        Some((_, name_servers)) => Some(DnsRecordSet::from_record_set(
+            BrokerManagedRecords::new(records, name_servers)?.delegation(),
+        )),
+        None => None,
+    };
+    Ok((Some(zone), parent))
+}
+
 /// The zone records a generated domain should hold, once the identity's DKIM tokens are
 /// known; `Ok(None)` before.
 pub(crate) fn desired_zone_records(
     state: &InstanceState,
     ledger: &Ledger,
 ) -> Result<Option<Vec<DnsRecordSet>>, DnsError> {
-    let Some(dkim) = ledger.dkim_signing() else {
-        return Ok(None);
-    };
-    let records = state.required_records(&dkim)?;
-    Ok(Some(
-        records
-            .record_sets()
-            .map(DnsRecordSet::from_record_set)
-            .collect(),
-    ))
+    Ok(desired_dns(state, ledger)?.0)
 }
 
-/// The NS delegation for the zone in the ledger, with TTL 30.
+/// The NS delegation for the zone in the ledger; `Ok(None)` before the zone exists.
 pub(crate) fn desired_parent_record(
     state: &InstanceState,
     ledger: &Ledger,
 ) -> Result<Option<DnsRecordSet>, DnsError> {
-    let Some((_, name_servers)) = ledger.hosted_zone() else {
-        return Ok(None);
-    };
-    let set = RecordSet::new(
-        OwnerName::from(&state.domain),
-        Ttl::DELEGATION,
-        RecordData::Ns(name_servers.to_vec()),
-    )?;
-    Ok(Some(DnsRecordSet::from_record_set(&set)))
+    Ok(desired_dns(state, ledger)?.1)
 }
 
 /// The alarm actions with the reputation topic's answered ARN in place of the derived one.
@@ -235,10 +118,7 @@ struct View<'a> {
 impl<'a> View<'a> {
     fn new(target: &'a Target, ledger: &'a Ledger, memory: &'a Memory) -> Result<Self, DnsError> {
         let (zone_records, parent_record) = match target {
-            Target::Instance(state) if state.generated_dns.is_some() => (
-                desired_zone_records(state, ledger)?,
-                desired_parent_record(state, ledger)?,
-            ),
+            Target::Instance(state) if state.generated_dns.is_some() => desired_dns(state, ledger)?,
             _ => (None, None),
         };
         Ok(Self {
@@ -438,4 +318,44 @@ pub(crate) fn next_step(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail by panicking")]
+    use super::*;
+    use crate::instance::names::{ConfigurationSetName, TopicName};
+
+    #[test]
+    fn children_go_with_their_parent_and_alone_with_a_call() {
+        let set = ConfigurationSetName::parse("csb-aws-ses-x").unwrap();
+        let mut ledger = Ledger::new();
+        ledger.put(Resource::ConfigurationSet { name: set.clone() });
+        ledger.put(Resource::EventDestination {
+            topic: Topic::Bounce,
+            configuration_set: set,
+            name: TopicName::parse("csb-aws-ses-x-bounce").unwrap(),
+        });
+        // Deleting the set takes its destination: no call of its own.
+        let step = next_step(&Target::Nothing, &ledger, &Memory::default()).unwrap();
+        assert!(matches!(
+            step,
+            Some(Step::Delete(Resource::ConfigurationSet { .. }))
+        ));
+        ledger.remove(|r| Slot::of(r) == Slot::ConfigurationSet);
+        // Alone, the destination is deleted by its own call.
+        let step = next_step(&Target::Nothing, &ledger, &Memory::default()).unwrap();
+        assert!(matches!(
+            step,
+            Some(Step::Delete(Resource::EventDestination { .. }))
+        ));
+    }
+
+    #[test]
+    fn an_empty_ledger_towards_nothing_is_done() {
+        assert_eq!(
+            next_step(&Target::Nothing, &Ledger::new(), &Memory::default()).unwrap(),
+            None
+        );
+    }
 }

@@ -1,8 +1,7 @@
 //! Serde forms for enums of other modules that have no `Deserialize` of their own, by the
 //! names AWS and this crate already print for them.
 
-use alloc::format;
-
+use crate::prelude::*;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
 

@@ -1,14 +1,11 @@
 //! The desired AWS state of an instance and of a binding (SPEC 10), as plain serde values
 //! the progress stores, so a resumed run needs nothing but the progress.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::alarm::{DescriptionInputs, PutMetricAlarm, alarm_description};
-use super::operation::DnsAccount;
+use super::calls::DnsAccount;
 use super::policy::{
     KeyPolicyInputs, PolicyDocument, feedback_topic_policy, key_policy, reputation_topic_policy,
 };
@@ -24,7 +21,8 @@ use crate::values::{
     AccountId, Arn, BindingId, DomainName, EmailAddress, HostedZoneId, InstanceId, Region,
 };
 
-/// The comment on a generated domain's hosted zone.
+/// The comment on a generated domain's hosted zone (also how the broker recognises its own
+/// zone of a name before making one).
 pub const HOSTED_ZONE_COMMENT: &str = "Created by ses-broker for an aws-ses service instance";
 
 /// KMS's deletion window for the topic keys, in days (SPEC 10).
@@ -60,7 +58,9 @@ pub struct TopicState {
     pub arn: Arn,
     /// `alias/<base>-<suffix>`.
     pub alias: KmsAlias,
-    /// The key's description, naming the topic.
+    /// The key's description, naming the topic's ARN and the instance. (The deployed
+    /// broker's names only the kind; a unique description is how a key whose `CreateKey`
+    /// answer was lost is found again.)
     pub key_description: String,
     /// The key policy.
     pub key_policy: PolicyDocument,

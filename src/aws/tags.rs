@@ -1,9 +1,6 @@
 //! The tags on every taggable resource (SPEC 10): the deployed provider's default tags.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{PLAN_NAME, SERVICE_NAME};

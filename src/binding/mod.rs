@@ -1,6 +1,8 @@
 //! What binding an application to an instance makes: an IAM user with a send-only policy,
 //! subscriptions to the feedback topics, and warnings for what cannot take effect.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::credentials::{Credentials, CredentialsError};

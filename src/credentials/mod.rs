@@ -2,6 +2,8 @@
 //! outputs merged with the binding's, key for key as the deployed cloud.gov broker
 //! delivers them, plus a few clearly named extra keys.
 
+use crate::prelude::*;
+
 mod read;
 pub(crate) mod vcap;
 

@@ -1,5 +1,7 @@
 //! Reading credentials: every key typed, checked alone and against the others.
 
+use crate::prelude::*;
+
 use crate::instance::outputs::{InstanceOutputs, key};
 use crate::smtp::{SmtpPort, TlsMode};
 use crate::values::secret::REDACTED;

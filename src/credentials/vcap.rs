@@ -1,6 +1,8 @@
 //! The application side: reading the `aws-ses` credentials out of Cloud Foundry's
 //! `VCAP_SERVICES`.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 

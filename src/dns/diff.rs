@@ -1,5 +1,7 @@
 //! What changes in DNS when an instance's parameters change.
 
+use crate::prelude::*;
+
 use super::{RecordSet, RecordType, RequiredRecords};
 
 /// One record set whose values or TTL change.
@@ -80,6 +82,7 @@ mod tests {
     use crate::dns::DkimSigning;
     use crate::instance::{BrokerConfig, Instance};
     use crate::params::ProvisionParams;
+    use crate::prelude::*;
 
     #[test]
     fn a_diff_serialises_as_the_record_sets_to_edit() {

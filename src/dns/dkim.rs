@@ -1,8 +1,18 @@
 //! Easy DKIM: the tokens SES returns and the zone their CNAMEs point into.
 
+use crate::prelude::*;
+
 use crate::values::{
-    DomainName, Region, ValueError, ValueKind, describe_char, excerpt, string_value,
+    DomainName, MAX_LABEL_LEN, Region, ValueError, ValueKind, describe_char, excerpt, string_value,
 };
+
+/// The length of the token SES issues for Easy DKIM (32 base32 characters).
+pub const SES_DKIM_TOKEN_LEN: usize = 32;
+
+/// How much a DKIM record name adds to the sending domain: `<token>._domainkey.`, 44
+/// characters for SES's 32-character tokens. A sending domain must leave this much room in
+/// the 253 characters of a DNS name.
+pub const DKIM_NAME_OVERHEAD: usize = SES_DKIM_TOKEN_LEN + "._domainkey.".len();
 
 use super::DnsError;
 
@@ -61,9 +71,9 @@ impl DkimToken {
                 describe_char(c)
             )));
         }
-        if input.len() > 63 {
+        if input.len() > MAX_LABEL_LEN {
             return Err(err(format!(
-                "dkim token is {} characters long; at most 63 are allowed",
+                "dkim token is {} characters long; at most {MAX_LABEL_LEN} are allowed",
                 input.len()
             )));
         }

@@ -1,5 +1,7 @@
 //! DMARC policy records: the broker's builder and a parser for the same grammar.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};

@@ -1,6 +1,8 @@
 //! The record model: owner names (which may hold `_dmarc`-style labels), TTLs, record data
 //! and record sets.
 
+use crate::prelude::*;
+
 use crate::values::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
 
 use super::DnsError;

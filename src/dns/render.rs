@@ -1,6 +1,8 @@
 //! The forms a user pastes records into: an RFC 1035 zone fragment, a Route 53 change
 //! batch, and the HCL string of the deployed broker.
 
+use crate::prelude::*;
+
 use core::fmt::Write as _;
 
 use crate::values::excerpt;

@@ -1,5 +1,7 @@
 //! Deriving the records of SPEC 5 and the records a broker publishes for a generated domain.
 
+use crate::prelude::*;
+
 use serde::ser::SerializeMap;
 
 use crate::values::{DomainName, Region};

@@ -1,6 +1,8 @@
 //! SPF records (RFC 7208): the broker's record, a parser, and merging SES into an
 //! existing record.
 
+use crate::prelude::*;
+
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 

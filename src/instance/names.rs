@@ -1,5 +1,7 @@
 //! Typed AWS resource names, each checked against the limits AWS documents for it.
 
+use crate::prelude::*;
+
 use crate::values::{
     BindingId, InstanceId, ValueError, ValueKind, describe_char, excerpt, string_value,
 };

@@ -1,5 +1,7 @@
 //! The instance outputs (SPEC 7) and what an update changes in them.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::dns::{DkimSigning, DnsError, RecordDiff};

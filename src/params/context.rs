@@ -1,9 +1,6 @@
 //! The OSBAPI `context` object: where on the platform a request comes from.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -1,6 +1,8 @@
 //! The four CloudWatch alarms that watch an instance's reputation, as the JSON a caller
 //! hands to CloudWatch `PutMetricAlarm`.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use super::names::{AlarmKind, AlarmNames, Severity};

@@ -1,5 +1,7 @@
 //! What to do about an incoming alarm notification: pause, notify, or ignore (and why).
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::assessment::NotifyTarget;

@@ -4,6 +4,8 @@
 //! Building and recognising names live side by side on purpose: the deployed pause path
 //! failed because the alarms were renamed while the code recognising them was not.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::metric::Metric;

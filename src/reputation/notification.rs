@@ -7,6 +7,8 @@
 //! `AlarmDescription` null; `StateChangeTime` with a `+0000` offset; `ReturnData` as a
 //! boolean or as the string `"True"`/`"False"`; actions as an array or a single string.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

@@ -1,5 +1,7 @@
 //! Exact fractions for thresholds: integer comparison from counts, nearest double for rates.
 
+use crate::prelude::*;
+
 use core::cmp::Ordering;
 use core::fmt;
 

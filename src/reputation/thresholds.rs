@@ -189,6 +189,23 @@ impl Thresholds {
     }
 }
 
+/// `x.round()` for `x` in `[0, 2^52)`, which `core` lacks (`f64::round` needs `std`).
+/// Exact: the fractional part `x - trunc(x)` of such an `x` is computed without rounding.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "callers pass a finite x in [0, 2^52), where the casts are exact"
+)]
+fn round_half_away(x: f64) -> u64 {
+    let whole = x as u64;
+    if x - whole as f64 >= 0.5 {
+        whole + 1
+    } else {
+        whole
+    }
+}
+
 fn millionths(field: &'static str, fraction: f64) -> Result<u64, ReputationError> {
     let out_of_range = ReputationError::ReviewFraction {
         field,
@@ -197,12 +214,7 @@ fn millionths(field: &'static str, fraction: f64) -> Result<u64, ReputationError
     if !fraction.is_finite() || fraction <= 0.0 || fraction > 1.0 {
         return Err(out_of_range);
     }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "the value is in (0, 1e6] after the range check"
-    )]
-    let scaled = (fraction * 1_000_000.0).round() as u64;
+    let scaled = round_half_away(fraction * 1_000_000.0);
     if scaled == 0 {
         return Err(out_of_range);
     }
@@ -360,7 +372,32 @@ pub enum ReputationError {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
     use super::*;
+    use crate::prelude::*;
     use crate::reputation::metric::AwsStanding;
+
+    #[test]
+    fn round_half_away_matches_std_round() {
+        for x in [
+            0.0_f64,
+            0.4,
+            0.5,
+            0.49999999999999994,
+            1.5,
+            2.5,
+            19_999.5,
+            20_000.0,
+            1e6,
+            4e15,
+        ] {
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "test values"
+            )]
+            let expected = x.round() as u64;
+            assert_eq!(round_half_away(x), expected, "{x}");
+        }
+    }
 
     #[test]
     fn from_review_rounds_to_millionths() {

@@ -1,5 +1,7 @@
 //! Amazon Resource Names and AWS account ids.
 
+use crate::prelude::*;
+
 use super::{Partition, Region, ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest ARN accepted (the common AWS API limit).

@@ -1,5 +1,7 @@
 //! Email addresses: a strict, practical mailbox that is safe in DMARC, zone files and HCL.
 
+use crate::prelude::*;
+
 use super::domain::is_plain_valid;
 use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 

@@ -1,5 +1,7 @@
 //! Route 53 hosted zone ids.
 
+use crate::prelude::*;
+
 use super::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest hosted zone id accepted (Route 53 documents at most 32 characters).
@@ -57,5 +59,22 @@ impl HostedZoneId {
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_forms_give_one_id_and_limits_hold() {
+        assert_eq!(
+            HostedZoneId::parse("/hostedzone/Z1").ok(),
+            HostedZoneId::parse("Z1").ok()
+        );
+        assert!(HostedZoneId::parse(&"Z".repeat(32)).is_ok());
+        assert!(HostedZoneId::parse(&"Z".repeat(33)).is_err());
+        assert!(HostedZoneId::parse("/hostedzone/").is_err());
+        assert!(HostedZoneId::parse("z1").is_err());
     }
 }

@@ -1,5 +1,7 @@
 //! OSBAPI instance and binding ids, restricted to what AWS resource names can carry.
 
+use crate::prelude::*;
+
 use super::{ValueError, ValueKind, describe_char, string_value};
 
 /// Longest id: `csb-aws-ses-` (12 characters) plus the id must fit the 64 characters of an

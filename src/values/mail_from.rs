@@ -1,5 +1,7 @@
 //! The custom MAIL FROM subdomain.
 
+use crate::prelude::*;
+
 use super::domain::MAX_DOMAIN_LEN;
 use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
 

@@ -1,5 +1,7 @@
 //! AWS regions and the partition each belongs to.
 
+use crate::prelude::*;
+
 use super::{ValueError, ValueKind, excerpt, string_value};
 
 /// An AWS region code such as `us-gov-west-1`, lowercase.

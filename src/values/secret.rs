@@ -49,6 +49,8 @@
 //! assert_eq!(format!("{key:?}"), "SecretAccessKey([redacted])");
 //! ```
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use base64::Engine as _;

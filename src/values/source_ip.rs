@@ -1,5 +1,7 @@
 //! IP address ranges for a binding's `aws:SourceIp` condition.
 
+use crate::prelude::*;
+
 use core::str::FromStr;
 
 use ipnet::IpNet;

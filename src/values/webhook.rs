@@ -1,5 +1,7 @@
 //! HTTPS webhook URLs that SNS may deliver feedback notifications to.
 
+use crate::prelude::*;
+
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::{Host, Url};
