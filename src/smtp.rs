@@ -33,8 +33,8 @@
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
-use sha2::digest::FixedOutput as _;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use sha2::digest::{FixedOutput as _, Output};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::values::secret::{
     MAX_SECRET_LEN, SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION, SecretAccessKey, SmtpPassword,
@@ -81,75 +81,58 @@ pub fn password_into<'b>(
     region: &Region,
     out: &'b mut [u8; SMTP_PASSWORD_LEN],
 ) -> &'b str {
-    let mut s = Scratch::new();
-    // `None` cannot happen: HMAC takes keys of any length (RFC 2104 §2), and a parsed secret
-    // fits the key buffer. The `Result` of `new_from_slice` comes from the `KeyInit` trait
-    // HMAC shares with fixed-key MACs; an empty answer beats a panic in a library.
-    if s.derive(
+    let mut raw = Zeroizing::new([0_u8; 33]);
+    // `None` cannot happen: HMAC takes keys of any length (RFC 2104 §2), a parsed secret
+    // fits the key buffer, and the slices have their arrays' lengths. The `Result` of
+    // `new_from_slice` comes from the `KeyInit` trait HMAC shares with fixed-key MACs; an
+    // empty answer beats a panic in a library.
+    if chain(
         secret.expose_secret().as_bytes(),
         region.as_str().as_bytes(),
+        &mut raw,
     )
     .is_none()
     {
         return "";
     }
     // 33 bytes always encode to exactly 44 characters, so the slice is never too small.
-    let _ = base64::engine::general_purpose::STANDARD.encode_slice(s.raw, out);
+    let _ = base64::engine::general_purpose::STANDARD.encode_slice(*raw, out);
     core::str::from_utf8(out).unwrap_or_default()
 }
 
-/// Every buffer the chain writes key material into, wiped when the derivation ends. The
-/// `hmac` and `sha2` states wipe themselves on drop (their `zeroize` features).
-#[derive(Zeroize, ZeroizeOnDrop)]
-struct Scratch {
-    /// `"AWS4" + secret`, the first HMAC key.
-    first_key: [u8; KEY_PREFIX.len() + MAX_SECRET_LEN],
-    /// Each HMAC's output, the next one's key.
-    key: [u8; 32],
-    /// The version byte and the last HMAC's output, before Base64.
-    raw: [u8; 33],
+/// AWS's chain of five HMAC-SHA256s. `raw` gets the version byte, then holds the running
+/// key: each HMAC's output keys the next, and the last one is the signature.
+fn chain(secret: &[u8], region: &[u8], raw: &mut [u8; 33]) -> Option<()> {
+    let (version, key) = raw.split_first_mut()?;
+    *version = SMTP_PASSWORD_VERSION;
+    let key: &mut Output<HmacSha256> = key.try_into().ok()?;
+    let mut first_key = [0_u8; KEY_PREFIX.len() + MAX_SECRET_LEN];
+    let first_key = first_key.get_mut(..KEY_PREFIX.len() + secret.len())?;
+    let (prefix, rest) = first_key.split_at_mut(KEY_PREFIX.len());
+    prefix.copy_from_slice(KEY_PREFIX);
+    rest.copy_from_slice(secret);
+    let mac = HmacSha256::new_from_slice(first_key);
+    // Only the bytes written hold the secret; wiping them here covers every path below.
+    first_key.zeroize();
+    let mut mac = mac.ok()?;
+    mac.update(DATE);
+    mac.finalize_into(key);
+    for data in [region, SERVICE, TERMINAL, MESSAGE] {
+        let mut mac = HmacSha256::new_from_slice(key.as_slice()).ok()?;
+        mac.update(data);
+        mac.finalize_into(key);
+    }
+    Some(())
 }
 
-// Every state that holds key material wipes itself on drop, in every build: this stops
-// compiling if the `zeroize` features of `sha2` and `hmac` (digest's, underneath) go off.
+// The hash states inside `Hmac` and its block buffer hold key material; they wipe
+// themselves on drop in every build, or this stops compiling (the `zeroize` features of
+// `sha2` and `hmac`, digest's underneath).
 const _: () = {
     const fn wiped<T: ZeroizeOnDrop>() {}
-    wiped::<Scratch>();
     wiped::<sha2::block_api::Sha256VarCore>();
     wiped::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha256>>>();
 };
-
-impl Scratch {
-    const fn new() -> Self {
-        Self {
-            first_key: [0; KEY_PREFIX.len() + MAX_SECRET_LEN],
-            key: [0; 32],
-            raw: [0; 33],
-        }
-    }
-
-    /// AWS's chain of five HMAC-SHA256s, into `raw`.
-    fn derive(&mut self, secret: &[u8], region: &[u8]) -> Option<()> {
-        let first_key = self.first_key.get_mut(..KEY_PREFIX.len() + secret.len())?;
-        let (prefix, rest) = first_key.split_at_mut(KEY_PREFIX.len());
-        prefix.copy_from_slice(KEY_PREFIX);
-        rest.copy_from_slice(secret);
-        let mut mac = HmacSha256::new_from_slice(first_key).ok()?;
-        mac.update(DATE);
-        mac.finalize_into((&mut self.key).into());
-        for data in [region, SERVICE, TERMINAL, MESSAGE] {
-            let mut mac = HmacSha256::new_from_slice(&self.key).ok()?;
-            mac.update(data);
-            mac.finalize_into((&mut self.key).into());
-        }
-        let (version, signature) = self.raw.split_first_mut()?;
-        *version = SMTP_PASSWORD_VERSION;
-        for (dst, src) in signature.iter_mut().zip(&self.key) {
-            *dst = *src;
-        }
-        Some(())
-    }
-}
 
 /// How a port negotiates TLS. SES requires TLS on every connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
