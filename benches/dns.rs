@@ -12,8 +12,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ses_broker::{
-    DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, RequiredRecords,
-    required_records,
+    dns::DkimSigning, dns::DmarcRecipients, dns::RequiredRecords, dns::required_records,
+    values::DomainName, values::EmailAddress, values::Region,
 };
 
 struct Fixture {

@@ -17,7 +17,7 @@
 //! refused it since March 2021.
 //!
 //! ```
-//! use ses_broker::{Region, SecretAccessKey, smtp};
+//! use ses_broker::{values::Region, values::SecretAccessKey, smtp};
 //! let secret = SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
 //! let region = Region::parse("us-east-2")?;
 //! let password = smtp::password(&secret, &region);
@@ -30,16 +30,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::prelude::*;
+
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
 use sha2::digest::{FixedOutput as _, Output};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::values::secret::{
-    MAX_SECRET_LEN, SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION, SecretAccessKey, SmtpPassword,
-};
+use crate::values::secret::SecretAccessKey;
+use crate::values::secret::{MAX_SECRET_LEN, SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION};
 use crate::values::{DomainName, Region};
+// Defined with the other secrets (`values`) so that SMTP and credentials both build on it
+// without depending on each other; `smtp::SmtpPassword` is its public path.
+pub use crate::values::secret::SmtpPassword;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -69,12 +73,12 @@ pub fn password(secret: &SecretAccessKey, region: &Region) -> SmtpPassword {
 /// secret memory themselves; [`password`] is the everyday form.
 ///
 /// ```
-/// use ses_broker::{Region, SecretAccessKey, smtp};
+/// use ses_broker::{values::Region, values::SecretAccessKey, smtp};
 /// let secret = SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
 /// let mut buf = [0_u8; 44];
 /// let text = smtp::password_into(&secret, &Region::parse("us-east-1")?, &mut buf);
 /// assert_eq!(text, "BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 pub fn password_into<'b>(
     secret: &SecretAccessKey,
@@ -284,7 +288,7 @@ impl SmtpEndpoint {
     /// [`SmtpError::UnknownRegion`] for any other region not in the list.
     ///
     /// ```
-    /// use ses_broker::{Region, smtp::{SmtpEndpoint, SmtpError}};
+    /// use ses_broker::{values::Region, smtp::{SmtpEndpoint, SmtpError}};
     /// let plain = SmtpEndpoint::for_region(&Region::parse("eu-west-1")?)?;
     /// assert_eq!(plain.host().as_str(), "email-smtp.eu-west-1.amazonaws.com");
     /// assert!(!plain.is_fips());

@@ -11,10 +11,12 @@
 
 use proptest::prelude::*;
 use ses_broker::{
-    BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
-    DmarcRecord, DomainName, EmailAddress, ObservedRecord, OwnerName, RecordData, RecordFormat,
-    RecordKey, RecordSet, RecordStatus, RecordType, Region, RequiredRecords, SpfRecord, Ttl,
-    TxtData, check, required_records, route53_change_batch, zone_file_fragment,
+    dns::BrokerManagedRecords, dns::Conflict, dns::DkimSigning, dns::DkimToken, dns::DmarcPolicy,
+    dns::DmarcRecipients, dns::DmarcRecord, dns::ObservedRecord, dns::OwnerName, dns::RecordData,
+    dns::RecordFormat, dns::RecordKey, dns::RecordSet, dns::RecordStatus, dns::RecordType,
+    dns::RequiredRecords, dns::SpfRecord, dns::Ttl, dns::TxtData, dns::check,
+    dns::required_records, dns::route53_change_batch, dns::zone_file_fragment, values::DomainName,
+    values::EmailAddress, values::Region,
 };
 
 const T1: &str = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz";
@@ -857,10 +859,10 @@ fn public_dns_types_are_send_and_sync() {
     assert_send_sync::<BrokerManagedRecords>();
     assert_send_sync::<DkimSigning>();
     assert_send_sync::<DmarcRecipients<'static>>();
-    assert_send_sync::<ses_broker::CheckReport>();
-    assert_send_sync::<ses_broker::RecordDiff>();
-    assert_send_sync::<ses_broker::ChangeBatch>();
-    assert_send_sync::<ses_broker::DnsError>();
+    assert_send_sync::<ses_broker::dns::CheckReport>();
+    assert_send_sync::<ses_broker::dns::RecordDiff>();
+    assert_send_sync::<ses_broker::dns::ChangeBatch>();
+    assert_send_sync::<ses_broker::dns::DnsError>();
 }
 
 #[test]
@@ -886,6 +888,6 @@ fn a_domain_too_long_for_dkim_names_is_refused_not_truncated() {
         &dkim,
     )
     .unwrap_err();
-    assert!(matches!(e, ses_broker::DnsError::Name { .. }), "{e}");
+    assert!(matches!(e, ses_broker::dns::DnsError::Name { .. }), "{e}");
     assert!(e.to_string().contains("at most 253"), "{e}");
 }

@@ -13,7 +13,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use proptest::prelude::*;
 use ses_broker::smtp::{self, SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
-use ses_broker::{AccessKey, AccessKeyId, Region, SecretAccessKey, SmtpPassword};
+use ses_broker::{
+    AccessKey, smtp::SmtpPassword, values::AccessKeyId, values::Region, values::SecretAccessKey,
+};
 
 const EXAMPLE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 

@@ -1,8 +1,8 @@
 //! `sesctl records`: the DNS records an instance's domain needs, in the format asked for.
 
 use ses_broker::{
-    AccountId, BrokerConfig, DkimSigning, DkimToken, DomainName, Instance, InstanceId,
-    ProvisionParams, RecordFormat, Region,
+    BrokerConfig, Instance, ProvisionParams, dns::DkimSigning, dns::DkimToken, dns::RecordFormat,
+    values::AccountId, values::DomainName, values::InstanceId, values::Region,
 };
 
 use crate::{Failure, read_stdin};

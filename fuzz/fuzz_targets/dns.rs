@@ -4,10 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{
-    DkimSigning, DmarcRecipients, DmarcRecord, DomainName, EmailAddress, ObservedRecord, Region,
-    RequiredRecords, SpfRecord, check, required_records,
-};
+use ses_broker::{dns::DkimSigning, dns::DmarcRecipients, dns::DmarcRecord, values::DomainName, values::EmailAddress, dns::ObservedRecord, values::Region, dns::RequiredRecords, dns::SpfRecord, dns::check, dns::required_records};
 
 fn fixture() -> Option<RequiredRecords> {
     let domain: DomainName = "agency.gov".parse().ok()?;

@@ -1,5 +1,7 @@
 //! Comparing what DNS answers with what must be published.
 
+use crate::prelude::*;
+
 use super::{DmarcRecord, RecordData, RecordKey, RecordSet, RequiredRecords, SpfRecord};
 
 /// One record as a resolver (or a DNS console) reports it.

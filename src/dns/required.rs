@@ -1,5 +1,7 @@
 //! Deriving the records of SPEC 5 and the records a broker publishes for a generated domain.
 
+use crate::prelude::*;
+
 use serde::ser::SerializeMap;
 
 use crate::values::{DomainName, Region};
@@ -76,7 +78,7 @@ pub struct RequiredRecords {
 /// All with TTL 600.
 ///
 /// ```
-/// use ses_broker::{DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, required_records};
+/// use ses_broker::{dns::DkimSigning, dns::DmarcRecipients, values::DomainName, values::EmailAddress, values::Region, dns::required_records};
 /// let domain: DomainName = "agency.gov".parse()?;
 /// let mail_from: DomainName = "mail.agency.gov".parse()?;
 /// let region: Region = "us-gov-west-1".parse()?;
