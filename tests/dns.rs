@@ -12,9 +12,9 @@
 use proptest::prelude::*;
 use ses_broker::{
     BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
-    DmarcRecord, DomainName, EmailAddress, ObservedRecord, OwnerName, RecordData, RecordFormat,
-    RecordKey, RecordSet, RecordStatus, RecordType, Region, RequiredRecords, SpfRecord, Ttl,
-    TxtData, check, required_records, route53_change_batch, zone_file_fragment,
+    DmarcRecord, DomainName, EmailAddress, Mismatch, ObservedRecord, OwnerName, RecordData,
+    RecordFormat, RecordKey, RecordSet, RecordStatus, RecordType, Region, RequiredRecords,
+    SpfRecord, Ttl, TxtData, check, required_records, route53_change_batch, zone_file_fragment,
 };
 
 const T1: &str = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz";
@@ -601,23 +601,24 @@ fn check_reports_missing_and_wrong_with_what_was_found() {
             .status
             .clone()
     };
+    let found = |k| match status(k) {
+        RecordStatus::Wrong { found, why, .. } => (found, why),
+        other => panic!("{k}: {other:?}"),
+    };
     assert_eq!(
-        status(RecordKey::Dmarc),
-        RecordStatus::Wrong {
-            found: vec!["v=DMARC1; p=none".into()]
-        }
+        found(RecordKey::Dmarc),
+        (vec!["v=DMARC1; p=none".into()], Mismatch::DmarcDiffers)
     );
     assert_eq!(
-        status(RecordKey::Spf),
-        RecordStatus::Wrong {
-            found: vec!["v=spf1 -all".into()]
-        }
+        found(RecordKey::Spf),
+        (vec!["v=spf1 -all".into()], Mismatch::SpfWithoutSes)
     );
     assert_eq!(
-        status(RecordKey::Dkim0),
-        RecordStatus::Wrong {
-            found: vec![format!("{T1}.dkim.amazonses.com.agency.gov")]
-        }
+        found(RecordKey::Dkim0),
+        (
+            vec![format!("{T1}.dkim.amazonses.com.agency.gov")],
+            Mismatch::Values
+        )
     );
     assert_eq!(status(RecordKey::Dkim1), RecordStatus::Missing);
     assert_eq!(status(RecordKey::MailFromMx), RecordStatus::Missing);
@@ -886,6 +887,156 @@ fn a_domain_too_long_for_dkim_names_is_refused_not_truncated() {
         &dkim,
     )
     .unwrap_err();
-    assert!(matches!(e, ses_broker::DnsError::Name { .. }), "{e}");
+    // A 32-character token cannot fit beside this domain: the domain is to blame.
+    assert!(
+        matches!(
+            e,
+            ses_broker::DnsError::DerivedName {
+                field: ses_broker::NameField::Domain,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("domain: record name "), "{e}");
+    assert!(e.to_string().contains("at most 253"), "{e}");
+}
+
+// ---- issue 10: what hostile inputs found in `check` and the record names ----
+
+fn status_of(report: &ses_broker::CheckReport, key: RecordKey) -> RecordStatus {
+    report
+        .records
+        .iter()
+        .find(|c| c.key == key)
+        .unwrap()
+        .status
+        .clone()
+}
+
+fn with_txt(records: &RequiredRecords, name: &str, value: &str) -> Vec<ObservedRecord> {
+    let mut observed: Vec<ObservedRecord> = observed_from(records)
+        .into_iter()
+        .filter(|o| !(o.name() == name && o.record_type() == "TXT"))
+        .collect();
+    observed.push(ObservedRecord::new(name, "TXT", vec![value.to_owned()]));
+    observed
+}
+
+#[test]
+fn check_finds_a_dmarc_record_with_spaces_around_the_equals_sign() {
+    let r = Inputs::full().records();
+    let spaced = txt_value(r.dmarc()).replacen("v=DMARC1", "v = DMARC1", 1);
+    assert!(
+        DmarcRecord::parse(&spaced).is_ok(),
+        "the parser accepts {spaced}"
+    );
+    let report = check(&r, &with_txt(&r, "_dmarc.agency.gov", &spaced));
+    assert_eq!(status_of(&report, RecordKey::Dmarc), RecordStatus::Present);
+    // A spaced record that says something else is wrong, not missing.
+    let report = check(&r, &with_txt(&r, "_dmarc.agency.gov", "v =DMARC1; p=none"));
+    assert!(matches!(
+        status_of(&report, RecordKey::Dmarc),
+        RecordStatus::Wrong { .. }
+    ));
+    // Two DMARC records, one of them spaced, are a conflict.
+    let mut observed = observed_from(&r);
+    observed.push(ObservedRecord::new(
+        "_dmarc.agency.gov",
+        "TXT",
+        vec![spaced],
+    ));
+    let report = check(&r, &observed);
+    assert!(
+        report
+            .conflicts
+            .iter()
+            .any(|c| matches!(c, Conflict::MultipleDmarc { found, .. } if found.len() == 2)),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn check_never_counts_an_unparseable_spf_record_as_present() {
+    let r = Inputs::full().records();
+    // Each of these includes amazonses.com before `all`, but a receiver refuses the record
+    // as a whole (RFC 7208 §4.6: a syntax error anywhere is permerror).
+    for bad in [
+        "v=spf1 a/33 include:amazonses.com -all",
+        "v=spf1 mx//129 include:amazonses.com -all",
+        "v=spf1 a:x.example/24//200 include:amazonses.com -all",
+        "v=spf1 a/24/64 include:amazonses.com -all",
+        "v=spf1 mx/024 include:amazonses.com -all",
+        "v=spf1 a/+24 include:amazonses.com -all",
+        "v=spf1 a/ include:amazonses.com -all",
+        "v=spf1 ip4:192.0.2.0/024 include:amazonses.com -all",
+    ] {
+        assert!(SpfRecord::parse(bad).is_err(), "{bad} parses");
+        let report = check(&r, &with_txt(&r, "mail.agency.gov", bad));
+        assert!(
+            matches!(
+                status_of(&report, RecordKey::Spf),
+                RecordStatus::Wrong { .. }
+            ),
+            "{bad}: {:?}",
+            status_of(&report, RecordKey::Spf)
+        );
+    }
+    // The dual form at its limits is fine.
+    for good in [
+        "v=spf1 a/32 mx//128 a:x.example/0//0 mx:y.example/24//64 include:amazonses.com -all",
+        "v=spf1 ip4:192.0.2.0/0 ip6:2001:db8::/128 include:amazonses.com -all",
+    ] {
+        let report = check(&r, &with_txt(&r, "mail.agency.gov", good));
+        assert_eq!(
+            status_of(&report, RecordKey::Spf),
+            RecordStatus::Present,
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn check_reports_an_spf_record_over_ten_lookups_as_wrong() {
+    let r = Inputs::full().records();
+    let hosts: Vec<String> = (0..10).map(|n| format!("a:h{n}.example")).collect();
+    let over = format!("v=spf1 {} include:amazonses.com -all", hosts.join(" "));
+    let report = check(&r, &with_txt(&r, "mail.agency.gov", &over));
+    let status = status_of(&report, RecordKey::Spf);
+    assert!(matches!(status, RecordStatus::Wrong { .. }), "{status:?}");
+    // Ten lookups in all is still within the limit.
+    let at = format!("v=spf1 {} include:amazonses.com -all", hosts[..9].join(" "));
+    let report = check(&r, &with_txt(&r, "mail.agency.gov", &at));
+    assert_eq!(status_of(&report, RecordKey::Spf), RecordStatus::Present);
+}
+
+#[test]
+fn an_over_long_dkim_record_name_names_the_token_that_made_it() {
+    // 209 characters: the longest sending domain, which leaves room for SES's 32-character
+    // tokens but not for a 63-character one.
+    let d = domain(&format!(
+        "{}.{}.{}.{}.gov",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(13)
+    ));
+    assert_eq!(d.as_str().len(), 209);
+    let inputs = Inputs {
+        domain: d,
+        ..Inputs::simple()
+    };
+    let long: DkimToken = "x".repeat(63).parse().unwrap();
+    let [t0, t1, _] = tokens();
+    let dkim = DkimSigning::for_region([t0, t1, long], &inputs.region).unwrap();
+    let e = required_records(
+        &inputs.domain,
+        None,
+        &inputs.region,
+        &DmarcRecipients::new(&inputs.admin),
+        &dkim,
+    )
+    .unwrap_err();
+    assert!(e.to_string().starts_with("dkim_tokens[2]: "), "{e}");
     assert!(e.to_string().contains("at most 253"), "{e}");
 }
