@@ -804,8 +804,10 @@ proptest! {
                 prop_assert_eq!(decoded.concat(), txt_value(set).into_bytes());
             }
         }
-        // What was rendered checks as present.
+        // What was rendered checks as present, given plainly or as zone (dig) lines.
         prop_assert!(check(&r, &observed_from(&r)).is_ok());
+        let from_zone = ObservedRecord::parse_dig(&r.to_zone_file()).unwrap();
+        prop_assert!(check(&r, &from_zone).is_ok());
     }
 
     #[test]
@@ -829,6 +831,23 @@ proptest! {
         let _ = SpfRecord::merge(&text);
         let r = Inputs::full().records();
         let _ = check(&r, &[ObservedRecord::new(&name, &rtype, vec![text])]);
+    }
+
+    #[test]
+    fn dig_parser_never_panics_and_reads_every_zone_txt_back(
+        lines in proptest::collection::vec(
+            "[a-zA-Z_.]{1,12}( 600| 1h)?( IN)? (TXT|CNAME|MX|NS|A|TYPE65) ([\"\\\\; ()a-z0-9.\t]|\\\\[0-9]{1,3}){0,40}",
+            0..6,
+        ),
+        value in "\\PC{0,600}|[\\x00-\\x7f]{0,300}",
+    ) {
+        if let Ok(records) = ObservedRecord::parse_dig(&lines.join("\n")) {
+            let _ = check(&Inputs::full().records(), &records);
+        }
+        let zone = zone_file_fragment([&hostile_set(&value)]);
+        let back = ObservedRecord::parse_dig(&zone).unwrap();
+        prop_assert_eq!(back.len(), 1);
+        prop_assert_eq!(back[0].data().concat(), value);
     }
 
     #[test]
@@ -1039,4 +1058,133 @@ fn an_over_long_dkim_record_name_names_the_token_that_made_it() {
     .unwrap_err();
     assert!(e.to_string().starts_with("dkim_tokens[2]: "), "{e}");
     assert!(e.to_string().contains("at most 253"), "{e}");
+}
+
+// ---- dig answers, captured from BIND by .ci/check-dig.sh --capture tests/data/dns ----
+
+/// The records .ci/check-dig.sh serves: its provision parameters and tokens.
+fn dig_case_records() -> RequiredRecords {
+    let aggregate = [
+        "dmarc-aggregate-reports+ses@agency.gov",
+        "security-operations-center@agency.gov",
+        "email-security-team@agency.gov",
+    ]
+    .map(email);
+    let failure = [
+        "dmarc-failure-reports@agency.gov",
+        "incident-response-team@agency.gov",
+    ]
+    .map(email);
+    let region = region("us-gov-west-1");
+    let tokens = [
+        "abcdefghijklmnopqrstuvwxyz234567",
+        "bcdefghijklmnopqrstuvwxyz2345678",
+        "cdefghijklmnopqrstuvwxyz23456789",
+    ]
+    .map(|t| t.parse().unwrap());
+    required_records(
+        &domain("agency.gov"),
+        Some(&domain("mail.agency.gov")),
+        &region,
+        &DmarcRecipients::new(&email("admin@agency.gov"))
+            .aggregate(&aggregate)
+            .failure(&failure),
+        &DkimSigning::for_region(tokens, &region).unwrap(),
+    )
+    .unwrap()
+}
+
+fn dig_case(text: &str) -> ses_broker::CheckReport {
+    check(
+        &dig_case_records(),
+        &ObservedRecord::parse_dig(text).unwrap(),
+    )
+}
+
+#[test]
+fn dig_answers_of_the_published_records_check_ok() {
+    let published = dig_case(include_str!("data/dns/dig-published.txt"));
+    assert!(published.is_ok(), "{published:#?}");
+    // `v = DMARC1` split in three strings, a merged SPF split in two, upper-case names,
+    // other TXT records with dig's escapes, and dig's `+cmd` comment lines.
+    let edited = dig_case(include_str!("data/dns/dig-edited.txt"));
+    assert!(edited.is_ok(), "{edited:#?}");
+    let json = serde_json::to_value(&edited).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["conflicts"], serde_json::json!([]));
+    assert_eq!(
+        json["records"][1]["found"][0],
+        "v=spf1 ip4:192.0.2.0/24 a/24//64 include:amazonses.com ~all"
+    );
+    assert_eq!(json["records"][1]["why"], serde_json::Value::Null);
+    // The escapes of the other TXT record at _dmarc were read (and it was set aside).
+    let observed = ObservedRecord::parse_dig(include_str!("data/dns/dig-edited.txt")).unwrap();
+    assert!(
+        observed
+            .iter()
+            .any(|o| o.data() == ["a note; with \"quotes\", a tab\tand café"])
+    );
+}
+
+#[test]
+fn dig_answers_of_a_broken_zone_name_each_problem() {
+    let report = dig_case(include_str!("data/dns/dig-broken.txt"));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["ok"], false);
+    let records = json["records"].as_array().unwrap();
+    for r in records {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["key", "name", "type", "status", "found", "why"]);
+    }
+    let status: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("dmarc_verification_record", "wrong"),
+            ("spf_verification_record", "wrong"),
+            ("dkim_record_0", "present"),
+            ("dkim_record_1", "missing"),
+            ("dkim_record_2", "wrong"),
+            ("mx_verification_record", "wrong"),
+        ]
+    );
+    let why = |i: usize| records[i]["why"].as_str().unwrap();
+    assert!(
+        why(0).starts_with(
+            "the dmarc record differs from the required one; publish: v=DMARC1; p=reject;"
+        ),
+        "{}",
+        why(0)
+    );
+    assert_eq!(
+        why(1),
+        "the spf record needs 11 dns lookups, more than the 10 receivers allow: they return permerror"
+    );
+    assert!(why(3).starts_with(
+        "no CNAME record at bcdefghijklmnopqrstuvwxyz2345678._domainkey.agency.gov; publish: "
+    ));
+    assert_eq!(
+        records[4]["found"],
+        serde_json::json!(["cdefghijklmnopqrstuvwxyz23456789.dkim.amazonses.com.agency.gov"])
+    );
+    assert_eq!(
+        json["conflicts"],
+        serde_json::json!([{
+            "kind": "multiple_mail_from_mx",
+            "name": "mail.agency.gov",
+            "found": ["10 feedback-smtp.us-gov-west-1.amazonses.com", "20 mx.other.example"],
+            "why": "2 mx records at the mail from domain mail.agency.gov: ses needs exactly one"
+        }])
+    );
+}
+
+#[test]
+fn a_zone_fragment_reads_back_as_dig_answers() {
+    let r = dig_case_records();
+    let observed = ObservedRecord::parse_dig(&r.to_zone_file()).unwrap();
+    assert_eq!(observed.len(), 6);
+    assert!(check(&r, &observed).is_ok());
 }
