@@ -1188,3 +1188,22 @@ fn a_zone_fragment_reads_back_as_dig_answers() {
     assert_eq!(observed.len(), 6);
     assert!(check(&r, &observed).is_ok());
 }
+
+#[test]
+fn check_never_counts_a_signed_mx_preference_as_present() {
+    let r = Inputs::full().records();
+    let mut observed: Vec<ObservedRecord> = observed_from(&r)
+        .into_iter()
+        .filter(|o| o.record_type() != "MX")
+        .collect();
+    observed.push(ObservedRecord::new(
+        "mail.agency.gov",
+        "MX",
+        vec!["+10 feedback-smtp.us-gov-west-1.amazonses.com".into()],
+    ));
+    let report = check(&r, &observed);
+    assert!(matches!(
+        status_of(&report, RecordKey::MailFromMx),
+        RecordStatus::Wrong { .. }
+    ));
+}

@@ -538,12 +538,21 @@ fn exact_status(found: &[String], wanted: &[String]) -> RecordStatus {
 fn normalise_mx(value: &str) -> String {
     let mut parts = value.split_whitespace();
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(pref), Some(host), None) => match pref.parse::<u16>() {
-            Ok(p) => format!("{p} {}", normalise_name(host)),
-            Err(_) => value.trim().to_owned(),
+        (Some(pref), Some(host), None) => match mx_preference(pref) {
+            Some(p) => format!("{p} {}", normalise_name(host)),
+            None => value.trim().to_owned(),
         },
         _ => value.trim().to_owned(),
     }
+}
+
+/// An MX preference: decimal digits only (Rust's parser alone would take `+10`), 0 to
+/// 65535.
+pub(super) fn mx_preference(text: &str) -> Option<u16> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 fn cname_conflicts(observed: &[ObservedRecord], conflicts: &mut Vec<Conflict>) {
@@ -602,11 +611,43 @@ mod tests {
     }
 
     #[test]
+    fn a_dmarc_record_that_does_not_parse_is_never_present() {
+        // Were the comparison `parse(found).ok() == parse(required).ok()`, two failures
+        // would compare equal: here nothing parses, and nothing may count as present.
+        for found in [
+            "v=DMARC1; p=bogus",
+            "v=DMARC1",
+            "v = DMARC1; p=reject; p=none",
+        ] {
+            let status = dmarc_status(&[found.to_owned()], None);
+            assert!(
+                matches!(
+                    status,
+                    RecordStatus::Wrong {
+                        why: Mismatch::DmarcUnparseable(_),
+                        ..
+                    }
+                ),
+                "{found}: {status:?}"
+            );
+        }
+        let good = DmarcRecord::parse("v=DMARC1; p=reject").ok();
+        assert_eq!(
+            dmarc_status(&["v = DMARC1 ;p=REJECT;".to_owned()], good.as_ref()),
+            RecordStatus::Present
+        );
+    }
+
+    #[test]
     fn mx_values_normalise() {
         assert_eq!(
             normalise_mx(" 10  Feedback.Example. "),
             "10 feedback.example"
         );
         assert_eq!(normalise_mx("x y"), "x y");
+        assert_eq!(
+            normalise_mx("+10 feedback.example."),
+            "+10 feedback.example."
+        );
     }
 }

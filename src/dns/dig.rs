@@ -9,6 +9,7 @@ use core::fmt;
 use crate::values::excerpt;
 
 use super::ObservedRecord;
+use super::check::mx_preference;
 use super::record::MAX_CHARACTER_STRING;
 
 /// At most this many problems are kept; the rest are counted.
@@ -255,7 +256,7 @@ fn record(line: &str) -> Result<Option<ObservedRecord>, String> {
         "CNAME" => vec![one_name("target name")?],
         "NS" => vec![one_name("host name")?],
         "MX" => match data.as_slice() {
-            [pref, host] if !pref.quoted && !host.quoted && pref.text.parse::<u16>().is_ok() => {
+            [pref, host] if !pref.quoted && !host.quoted && mx_preference(pref.text).is_some() => {
                 vec![format!("{} {}", pref.text, host.text)]
             }
             _ => {
@@ -422,6 +423,8 @@ mod tests {
              line 3: the CNAME record at \"b.example.\" must hold one target name, found \"x. y.\""
         );
         assert!(problem("a.example. 600 IN TXT").contains("has no data"));
+        assert!(problem("a.example. 600 IN MX +10 b.example.").contains("a preference"));
+        assert!(problem("a.example. 600 IN MX 65536 b.example.").contains("a preference"));
         assert!(problem("a.example.").contains("has no record type"));
         assert!(problem("a.example. 600 IN 7 x").contains("found \"7\""));
         assert!(problem("\"a\" 600 IN TXT x").contains("not a name"));
