@@ -878,6 +878,9 @@ fn public_dns_types_are_send_and_sync() {
     assert_send_sync::<DkimSigning>();
     assert_send_sync::<DmarcRecipients<'static>>();
     assert_send_sync::<ses_broker::CheckReport>();
+    assert_send_sync::<ses_broker::Mismatch>();
+    assert_send_sync::<ses_broker::DigErrors>();
+    assert_send_sync::<ses_broker::NameField>();
     assert_send_sync::<ses_broker::RecordDiff>();
     assert_send_sync::<ses_broker::ChangeBatch>();
     assert_send_sync::<ses_broker::DnsError>();

@@ -56,7 +56,9 @@ impl ObservedRecord {
         &self.record_type
     }
 
-    /// The data as given.
+    /// The data as given; from [`Self::parse_dig`], a TXT record's character-strings
+    /// decoded and concatenated into one, an MX as `preference host`, other data as
+    /// written.
     #[must_use]
     pub fn data(&self) -> &[String] {
         &self.data

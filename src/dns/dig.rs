@@ -284,7 +284,7 @@ fn txt(data: &[&Field<'_>]) -> Result<String, String> {
     for (i, f) in data.iter().enumerate() {
         if f.bytes.len() > MAX_CHARACTER_STRING {
             return Err(format!(
-                "TXT character-string {} is {} bytes long; a string holds at most {MAX_CHARACTER_STRING}",
+                "the TXT character-string {} is {} bytes long; a string holds at most {MAX_CHARACTER_STRING}",
                 i + 1,
                 f.bytes.len()
             ));
