@@ -186,11 +186,15 @@ fn is_ttl(text: &str) -> bool {
 }
 
 fn is_class(text: &str) -> bool {
-    let upper = text.to_ascii_uppercase();
-    matches!(upper.as_str(), "IN" | "CH" | "CS" | "HS" | "NONE" | "ANY")
-        || upper
-            .strip_prefix("CLASS")
-            .is_some_and(|n| n.parse::<u16>().is_ok())
+    ["IN", "CH", "CS", "HS", "NONE", "ANY"]
+        .iter()
+        .any(|c| text.eq_ignore_ascii_case(c))
+        || text
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("CLASS"))
+            && text
+                .get(5..)
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u16>().is_ok())
 }
 
 /// A type mnemonic (`TXT`, `NSEC3PARAM`) or the generic `TYPEnnn`.
