@@ -13,8 +13,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ses_broker::{
-    DkimSigning, DmarcRecipients, DomainName, EmailAddress, ObservedRecord, Region,
-    RequiredRecords, check, required_records,
+    dns::{DkimSigning, DmarcRecipients, ObservedRecord, RequiredRecords, check, required_records},
+    values::{DomainName, EmailAddress, Region},
 };
 
 struct Fixture {

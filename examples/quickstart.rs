@@ -11,9 +11,10 @@
 )]
 
 use ses_broker::{
-    AccessKey, AccessKeyId, AlarmDefinition, AlarmNotification, BindParams, Binding, BrokerConfig,
-    Catalog, Counts, DkimSigning, Instance, ObservedRecord, ProvisionParams, RecordFormat,
-    RecordStatus, SecretAccessKey, Thresholds, VcapServices, check,
+    AccessKey, BindParams, Binding, BrokerConfig, Catalog, Instance, ProvisionParams, VcapServices,
+    dns::DkimSigning, dns::ObservedRecord, dns::RecordFormat, dns::RecordStatus, dns::check,
+    reputation::AlarmDefinition, reputation::AlarmNotification, reputation::Counts,
+    reputation::Thresholds, values::AccessKeyId, values::SecretAccessKey,
 };
 
 type Error = Box<dyn std::error::Error>;

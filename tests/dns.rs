@@ -11,10 +11,13 @@
 
 use proptest::prelude::*;
 use ses_broker::{
-    BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
-    DmarcRecord, DomainName, EmailAddress, Mismatch, ObservedRecord, OwnerName, RecordData,
-    RecordFormat, RecordKey, RecordSet, RecordStatus, RecordType, Region, RequiredRecords,
-    SpfRecord, Ttl, TxtData, check, required_records, route53_change_batch, zone_file_fragment,
+    dns::{
+        BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
+        DmarcRecord, Mismatch, ObservedRecord, OwnerName, RecordData, RecordFormat, RecordKey,
+        RecordSet, RecordStatus, RecordType, RequiredRecords, SpfRecord, Ttl, TxtData, check,
+        required_records, route53_change_batch, zone_file_fragment,
+    },
+    values::{DomainName, EmailAddress, Region},
 };
 
 const T1: &str = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz";
@@ -877,13 +880,13 @@ fn public_dns_types_are_send_and_sync() {
     assert_send_sync::<BrokerManagedRecords>();
     assert_send_sync::<DkimSigning>();
     assert_send_sync::<DmarcRecipients<'static>>();
-    assert_send_sync::<ses_broker::CheckReport>();
-    assert_send_sync::<ses_broker::Mismatch>();
-    assert_send_sync::<ses_broker::DigErrors>();
-    assert_send_sync::<ses_broker::NameField>();
-    assert_send_sync::<ses_broker::RecordDiff>();
-    assert_send_sync::<ses_broker::ChangeBatch>();
-    assert_send_sync::<ses_broker::DnsError>();
+    assert_send_sync::<ses_broker::dns::CheckReport>();
+    assert_send_sync::<ses_broker::dns::Mismatch>();
+    assert_send_sync::<ses_broker::dns::DigErrors>();
+    assert_send_sync::<ses_broker::dns::NameField>();
+    assert_send_sync::<ses_broker::dns::RecordDiff>();
+    assert_send_sync::<ses_broker::dns::ChangeBatch>();
+    assert_send_sync::<ses_broker::dns::DnsError>();
 }
 
 #[test]
@@ -913,8 +916,8 @@ fn a_domain_too_long_for_dkim_names_is_refused_not_truncated() {
     assert!(
         matches!(
             e,
-            ses_broker::DnsError::DerivedName {
-                field: ses_broker::NameField::Domain,
+            ses_broker::dns::DnsError::DerivedName {
+                field: ses_broker::dns::NameField::Domain,
                 ..
             }
         ),
@@ -926,7 +929,7 @@ fn a_domain_too_long_for_dkim_names_is_refused_not_truncated() {
 
 // ---- issue 10: what hostile inputs found in `check` and the record names ----
 
-fn status_of(report: &ses_broker::CheckReport, key: RecordKey) -> RecordStatus {
+fn status_of(report: &ses_broker::dns::CheckReport, key: RecordKey) -> RecordStatus {
     report
         .records
         .iter()
@@ -1097,7 +1100,7 @@ fn dig_case_records() -> RequiredRecords {
     .unwrap()
 }
 
-fn dig_case(text: &str) -> ses_broker::CheckReport {
+fn dig_case(text: &str) -> ses_broker::dns::CheckReport {
     check(
         &dig_case_records(),
         &ObservedRecord::parse_dig(text).unwrap(),

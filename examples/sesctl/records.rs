@@ -2,9 +2,12 @@
 //! or (`--check FILE`) how the answers `dig` gave compare with them.
 
 use ses_broker::{
-    AccountId, BrokerConfig, DkimSigning, DkimToken, DnsError, DomainName, Instance, InstanceId,
-    NameField, ObservedRecord, ProvisionParams, RecordFormat, RecordStatus, Region,
-    RequiredRecords, check,
+    BrokerConfig, Instance, ProvisionParams,
+    dns::{
+        DkimSigning, DkimToken, DnsError, NameField, ObservedRecord, RecordFormat, RecordStatus,
+        RequiredRecords, check,
+    },
+    values::{AccountId, DomainName, InstanceId, Region},
 };
 
 use crate::{Failure, read_stdin};

@@ -5,10 +5,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{
-    DkimSigning, DmarcRecipients, DmarcRecord, DomainName, EmailAddress, ObservedRecord,
-    RecordKey, RecordStatus, Region, RequiredRecords, SpfRecord, check, required_records,
+use ses_broker::dns::{
+    DkimSigning, DmarcRecipients, DmarcRecord, ObservedRecord, RecordKey, RecordStatus,
+    RequiredRecords, SpfRecord, check, required_records,
 };
+use ses_broker::values::{DomainName, EmailAddress, Region};
 
 fn fixture() -> Option<RequiredRecords> {
     let domain: DomainName = "agency.gov".parse().ok()?;

@@ -1,5 +1,7 @@
 //! Comparing what DNS answers with what must be published.
 
+use crate::prelude::*;
+
 use super::{
     DmarcError, DmarcRecord, RecordData, RecordKey, RecordSet, RequiredRecords, SPF_LOOKUP_LIMIT,
     SpfError, SpfRecord,

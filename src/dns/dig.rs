@@ -4,6 +4,8 @@
 //! parsers (with `$ORIGIN`, `$INCLUDE` and relative names) or resolvers; this needs one
 //! line at a time, with line numbers in the errors, and nothing that does I/O.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use crate::values::excerpt;
@@ -313,7 +315,7 @@ impl ObservedRecord {
     ///   the same way.
     ///
     /// ```
-    /// use ses_broker::ObservedRecord;
+    /// use ses_broker::dns::ObservedRecord;
     /// let text = "\
     /// ; <<>> DiG 9.18 <<>> @127.0.0.1 TXT _dmarc.agency.gov
     /// _dmarc.agency.gov.\t600\tIN\tTXT\t\"v=DMARC1; p=reject; \" \"rua=mailto:a@agency.gov\"
@@ -327,7 +329,7 @@ impl ObservedRecord {
     /// let e = ObservedRecord::parse_dig("agency.gov. 600 IN TXT \"v=spf1")
     ///     .unwrap_err();
     /// assert_eq!(e.to_string(), "line 1: the quoted string \"\\\"v=spf1\" is not closed");
-    /// # Ok::<(), ses_broker::DigErrors>(())
+    /// # Ok::<(), ses_broker::dns::DigErrors>(())
     /// ```
     ///
     /// # Errors

@@ -1,5 +1,7 @@
 //! DMARC policy records: the broker's builder and a parser for the same grammar.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -98,10 +100,10 @@ impl DmarcUri {
     /// `mailto:` plus the percent-encoded address.
     ///
     /// ```
-    /// use ses_broker::{DmarcUri, EmailAddress};
+    /// use ses_broker::{dns::DmarcUri, values::EmailAddress};
     /// let a: EmailAddress = "dmarc+x@agency.gov".parse()?;
     /// assert_eq!(DmarcUri::mailto(&a).to_string(), "mailto:dmarc+x@agency.gov");
-    /// # Ok::<(), ses_broker::ValueError>(())
+    /// # Ok::<(), ses_broker::values::ValueError>(())
     /// ```
     #[must_use]
     pub fn mailto(address: &EmailAddress) -> Self {
@@ -231,7 +233,7 @@ impl fmt::Display for DmarcUri {
 /// parses back to an equal value. Tags other than `p`, `rua` and `ruf` are kept, in order.
 ///
 /// ```
-/// use ses_broker::{DmarcRecipients, DmarcRecord, EmailAddress};
+/// use ses_broker::{dns::DmarcRecipients, dns::DmarcRecord, values::EmailAddress};
 /// let admin: EmailAddress = "admin@agency.gov".parse()?;
 /// let record = DmarcRecord::for_broker(&DmarcRecipients::new(&admin));
 /// let text = record.to_string();
@@ -343,7 +345,7 @@ impl DmarcRecord {
     /// not parse is a broken DMARC record, not some other TXT record.
     ///
     /// ```
-    /// use ses_broker::DmarcRecord;
+    /// use ses_broker::dns::DmarcRecord;
     /// assert!(DmarcRecord::is_dmarc("v = DMARC1; p=reject"));
     /// assert!(DmarcRecord::is_dmarc("v=DMARC1; p=bogus"));
     /// assert!(!DmarcRecord::is_dmarc("v=DMARC10; p=reject"));

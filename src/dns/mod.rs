@@ -6,8 +6,10 @@
 //! [`EmailAddress`], [`DkimToken`]), and every rendering escapes its own syntax anyway, so
 //! a value can never break out of the string it is written into.
 //!
-//! [`DomainName`]: crate::DomainName
-//! [`EmailAddress`]: crate::EmailAddress
+//! [`DomainName`]: crate::values::DomainName
+//! [`EmailAddress`]: crate::values::EmailAddress
+
+use crate::prelude::*;
 
 mod check;
 mod diff;
@@ -24,7 +26,9 @@ pub use check::{
 };
 pub use diff::{RecordChange, RecordDiff};
 pub use dig::{DigErrors, DigLineError};
-pub use dkim::{DkimSigning, DkimToken, default_signing_zone};
+pub use dkim::{
+    DKIM_NAME_OVERHEAD, DkimSigning, DkimToken, SES_DKIM_TOKEN_LEN, default_signing_zone,
+};
 pub use dmarc::{
     CISA_AGGREGATE_ADDRESS, DmarcError, DmarcPolicy, DmarcRecipients, DmarcRecord, DmarcUri,
 };

@@ -1,18 +1,16 @@
 //! Deriving the records of SPEC 5 and the records a broker publishes for a generated domain.
 
+use crate::prelude::*;
+
 use serde::ser::SerializeMap;
 
-use crate::values::{DomainName, Region};
+use crate::values::{DomainName, MAX_DOMAIN_LEN, Region};
 
 use super::dkim::host;
-use super::record::MAX_NAME_LEN;
 use super::{
     DkimSigning, DmarcRecipients, DmarcRecord, DnsError, MxData, NameField, OwnerName, RecordData,
-    RecordSet, SpfRecord, Ttl, TxtData,
+    RecordSet, SES_DKIM_TOKEN_LEN, SpfRecord, Ttl, TxtData,
 };
-
-/// The length of the DKIM tokens SES issues today (older ones were 41-42 characters).
-const USUAL_TOKEN_LEN: usize = 32;
 
 /// Which of the required records a record set is; the key names are those of the deployed
 /// broker's `required_records` output.
@@ -80,7 +78,7 @@ pub struct RequiredRecords {
 /// All with TTL 600.
 ///
 /// ```
-/// use ses_broker::{DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, required_records};
+/// use ses_broker::{dns::DkimSigning, dns::DmarcRecipients, values::DomainName, values::EmailAddress, values::Region, dns::required_records};
 /// let domain: DomainName = "agency.gov".parse()?;
 /// let mail_from: DomainName = "mail.agency.gov".parse()?;
 /// let region: Region = "us-gov-west-1".parse()?;
@@ -135,7 +133,7 @@ pub fn required_records(
     let zone = dkim.signing_zone();
     let cname = |index: usize, token: &super::DkimToken| -> Result<RecordSet, DnsError> {
         let blame = |other_len: usize, affix: usize, other: NameField| {
-            if other_len + affix + USUAL_TOKEN_LEN <= MAX_NAME_LEN {
+            if other_len + affix + SES_DKIM_TOKEN_LEN <= MAX_DOMAIN_LEN {
                 NameField::DkimToken(index)
             } else {
                 other

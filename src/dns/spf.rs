@@ -1,6 +1,8 @@
 //! SPF records (RFC 7208): the broker's record, a parser, and merging SES into an
 //! existing record.
 
+use crate::prelude::*;
+
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
@@ -320,7 +322,7 @@ impl SpfLookups {
 /// An SPF record: `v=spf1` and its terms.
 ///
 /// ```
-/// use ses_broker::SpfRecord;
+/// use ses_broker::dns::SpfRecord;
 /// assert_eq!(SpfRecord::amazonses().to_string(), "v=spf1 include:amazonses.com -all");
 /// let merged = SpfRecord::merge("v=spf1 include:_spf.example.com ~all")?;
 /// assert_eq!(
@@ -328,7 +330,7 @@ impl SpfLookups {
 ///     "v=spf1 include:_spf.example.com include:amazonses.com ~all"
 /// );
 /// assert_eq!(merged.lookups().counted(), 2);
-/// # Ok::<(), ses_broker::SpfError>(())
+/// # Ok::<(), ses_broker::dns::SpfError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SpfRecord {
