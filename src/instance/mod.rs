@@ -21,7 +21,7 @@ pub use outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 
 /// Longest default zone, 188: a generated domain (`ses-` + 16 hex + `.` + zone, 21
 /// characters more) must itself be a valid sending domain
-/// ([`MAX_SENDING_DOMAIN_LEN`](crate::params::MAX_SENDING_DOMAIN_LEN)).
+/// ([`MAX_SENDING_DOMAIN_LEN`]).
 pub const MAX_DEFAULT_ZONE_LEN: usize = MAX_SENDING_DOMAIN_LEN - GENERATED_LABEL_LEN - 1;
 
 /// The first label of a generated domain: `ses-` and 16 hex characters.
