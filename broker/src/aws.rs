@@ -116,26 +116,40 @@ pub fn classify(
     message: &str,
     status: Option<u16>,
 ) -> ErrorClass {
+    classify_call(
+        operation.name(),
+        operation.is_delete(),
+        code,
+        message,
+        status,
+    )
+}
+
+/// [`classify`] by the operation's AWS name and whether it deletes.
+#[must_use]
+pub fn classify_call(
+    name: &str,
+    is_delete: bool,
+    code: &str,
+    message: &str,
+    status: Option<u16>,
+) -> ErrorClass {
     if ALREADY_EXISTS.contains(&code) {
         return ErrorClass::AlreadyExists;
     }
     if NOT_FOUND.contains(&code) {
         return ErrorClass::NotFound;
     }
-    match operation {
-        Operation::ChangeResourceRecordSets(_)
-            if operation.is_delete()
-                && code == "InvalidChangeBatch"
-                && message.contains("not found") =>
+    match name {
+        "ChangeResourceRecordSets"
+            if is_delete && code == "InvalidChangeBatch" && message.contains("not found") =>
         {
             return ErrorClass::NotFound;
         }
-        Operation::CreateTopic(_)
-            if code == "InvalidParameter" && message.contains("already exists") =>
-        {
+        "CreateTopic" if code == "InvalidParameter" && message.contains("already exists") => {
             return ErrorClass::AlreadyExists;
         }
-        Operation::ScheduleKeyDeletion(_)
+        "ScheduleKeyDeletion"
             if code == "KMSInvalidStateException" && message.contains("pending deletion") =>
         {
             return ErrorClass::NotFound;
@@ -149,4 +163,130 @@ pub fn classify(
         return ErrorClass::Failure(FailureKind::Transient);
     }
     ErrorClass::Failure(FailureKind::Permanent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(name: &str, is_delete: bool, code: &str, message: &str, status: u16) -> ErrorClass {
+        classify_call(name, is_delete, code, message, Some(status))
+    }
+
+    #[test]
+    fn names_taken_and_missing_across_services() {
+        for code in [
+            "AlreadyExistsException",
+            "EntityAlreadyExists",
+            "EventDestinationAlreadyExists",
+        ] {
+            assert_eq!(
+                class("CreateUser", false, code, "", 409),
+                ErrorClass::AlreadyExists
+            );
+        }
+        for code in [
+            "NotFoundException",
+            "NoSuchEntity",
+            "NoSuchHostedZone",
+            "ResourceNotFound",
+        ] {
+            assert_eq!(
+                class("DeleteUser", true, code, "", 404),
+                ErrorClass::NotFound
+            );
+        }
+    }
+
+    #[test]
+    fn answers_that_depend_on_the_operation() {
+        let missing =
+            "Tried to delete resource record set [name='a.', type='TXT'] but it was not found";
+        assert_eq!(
+            class(
+                "ChangeResourceRecordSets",
+                true,
+                "InvalidChangeBatch",
+                missing,
+                400
+            ),
+            ErrorClass::NotFound
+        );
+        // The same code on an UPSERT is a refusal, not a success.
+        assert_eq!(
+            class(
+                "ChangeResourceRecordSets",
+                false,
+                "InvalidChangeBatch",
+                "RRSet ... conflicts",
+                400
+            ),
+            ErrorClass::Failure(FailureKind::Permanent)
+        );
+        let taken =
+            "Invalid parameter: Attributes Reason: Topic already exists with different attributes";
+        assert_eq!(
+            class("CreateTopic", false, "InvalidParameter", taken, 400),
+            ErrorClass::AlreadyExists
+        );
+        assert_eq!(
+            class(
+                "Subscribe",
+                false,
+                "InvalidParameter",
+                "Invalid parameter: Endpoint",
+                400
+            ),
+            ErrorClass::Failure(FailureKind::Permanent)
+        );
+        let pending = "arn:aws:kms:us-east-1:111122223333:key/k is pending deletion.";
+        assert_eq!(
+            class(
+                "ScheduleKeyDeletion",
+                true,
+                "KMSInvalidStateException",
+                pending,
+                400
+            ),
+            ErrorClass::NotFound
+        );
+        assert_eq!(
+            class(
+                "EnableKeyRotation",
+                false,
+                "KMSInvalidStateException",
+                pending,
+                400
+            ),
+            ErrorClass::Failure(FailureKind::Permanent)
+        );
+    }
+
+    #[test]
+    fn throttling_transient_and_permanent_failures() {
+        assert_eq!(
+            class("CreateTopic", false, "Throttling", "Rate exceeded", 400),
+            ErrorClass::Failure(FailureKind::Throttling)
+        );
+        assert_eq!(
+            class("CreateTopic", false, "Whatever", "", 429),
+            ErrorClass::Failure(FailureKind::Throttling)
+        );
+        assert_eq!(
+            class("CreateTopic", false, "InternalFailure", "", 500),
+            ErrorClass::Failure(FailureKind::Transient)
+        );
+        assert_eq!(
+            class("CreateTopic", false, "Unknown", "", 503),
+            ErrorClass::Failure(FailureKind::Transient)
+        );
+        assert_eq!(
+            class("CreateTopic", false, "AccessDenied", "", 403),
+            ErrorClass::Failure(FailureKind::Permanent)
+        );
+        assert_eq!(
+            class("PutUserPolicy", false, "MalformedPolicyDocument", "", 400),
+            ErrorClass::Failure(FailureKind::Permanent)
+        );
+    }
 }
