@@ -104,7 +104,7 @@ fn main() -> Result<(), Error> {
         let status = match &verdict.status {
             RecordStatus::Present => "present".to_owned(),
             RecordStatus::Missing => "MISSING".to_owned(),
-            RecordStatus::Wrong { found } => format!("WRONG (found {found:?})"),
+            RecordStatus::Wrong { found, .. } => format!("WRONG (found {found:?})"),
             other => format!("{other:?}"),
         };
         println!("{:<28} {status}", verdict.key.as_str());

@@ -339,6 +339,28 @@ impl DmarcRecord {
         &self.other
     }
 
+    /// Whether a TXT value is meant as a DMARC record: it starts with the version tag as
+    /// [`Self::parse`] reads it (`v`, `=`, `DMARC1`, spaces or tabs allowed around the
+    /// `=`), followed by a space, a tab, `;` or the end. A value selected here that does
+    /// not parse is a broken DMARC record, not some other TXT record.
+    ///
+    /// ```
+    /// use ses_broker::dns::DmarcRecord;
+    /// assert!(DmarcRecord::is_dmarc("v = DMARC1; p=reject"));
+    /// assert!(DmarcRecord::is_dmarc("v=DMARC1; p=bogus"));
+    /// assert!(!DmarcRecord::is_dmarc("v=DMARC10; p=reject"));
+    /// assert!(!DmarcRecord::is_dmarc("v=spf1 -all"));
+    /// ```
+    #[must_use]
+    pub fn is_dmarc(text: &str) -> bool {
+        let is_wsp = |c: char| c == ' ' || c == '\t';
+        text.trim_start_matches(is_wsp)
+            .strip_prefix('v')
+            .and_then(|r| r.trim_start_matches(is_wsp).strip_prefix('='))
+            .and_then(|r| r.trim_start_matches(is_wsp).strip_prefix("DMARC1"))
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', ';']))
+    }
+
     /// Parses a DMARC record (the concatenated TXT strings).
     ///
     /// `v=DMARC1` must come first (case-sensitive value); `p` must be present; tags are
