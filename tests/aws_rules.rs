@@ -13,7 +13,8 @@ mod aws_fake;
 use aws_fake::harness::{CUSTOMER, FULL, INSTANCE, binding_state, config, drive, state, store};
 use aws_fake::{ACCOUNT, Aws, PARENT_ZONE_ID};
 use ses_broker::aws::{
-    Answer, DriveError, Driver, FailureKind, InstanceState, Next, Observed, Operation,
+    Answer, DriveError, Driver, FailureKind, InstanceState, Ledger, Next, Observed, Operation,
+    Progress,
 };
 use ses_broker::params::Context;
 use ses_broker::reputation::Thresholds;
@@ -367,4 +368,36 @@ fn the_desired_state_follows_the_parameters() {
     assert_eq!(alarm.alarm_actions, alarm.ok_actions);
     assert_eq!(alarm.alarm_actions.len(), 2);
     assert!(alarm.alarm_description.chars().count() <= 1024);
+}
+
+#[test]
+fn a_ledger_handed_to_the_wrong_deletion_deletes_nothing_of_the_other() {
+    let mut aws = Aws::new();
+    let instance = drive(Driver::provision(state(FULL)), &mut aws, None)
+        .into_progress()
+        .into_ledger();
+    let binding = drive(Driver::bind(binding_state(FULL, "{}")), &mut aws, None)
+        .into_progress()
+        .into_ledger();
+    let before = aws.clone();
+    drive(Driver::unbind(instance.clone()), &mut aws, None);
+    drive(Driver::deprovision(binding.clone()), &mut aws, None);
+    assert_eq!(aws.sets, before.sets);
+    assert_eq!(aws.users, before.users);
+    drive(Driver::unbind(binding), &mut aws, None);
+    drive(Driver::deprovision(instance), &mut aws, None);
+    assert!(aws.is_clean());
+}
+
+#[test]
+fn the_aws_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Driver>();
+    check::<Progress>();
+    check::<Ledger>();
+    check::<Operation>();
+    check::<Answer>();
+    check::<InstanceState>();
+    check::<ses_broker::aws::BindingState>();
+    check::<DriveError>();
 }

@@ -7,8 +7,7 @@ use super::actions::{self, Action};
 use super::answer::Answer;
 use super::apply::{Landing, apply};
 use super::error::{DriveError, RollbackError};
-use super::ledger::Ledger;
-use super::ledger::Slot;
+use super::ledger::{Ledger, Resource, Slot};
 use super::operation::Operation;
 use super::progress::{InFlight, Progress, Status};
 use super::reconcile::{KeySearch, Memory, Step, next_step};
@@ -107,14 +106,15 @@ impl Driver {
         ))
     }
 
-    /// Deletes everything in an instance's `ledger`, in an order AWS accepts.
+    /// Deletes everything in an instance's `ledger`, in an order AWS accepts. Binding
+    /// resources in it are left alone (they are unbind's).
     #[must_use]
     pub fn deprovision(ledger: Ledger) -> Self {
         Self::start(Progress::new(
             Lifecycle::Deprovision,
             Target::Nothing,
             Target::Nothing,
-            ledger,
+            ledger.only(|r| !r.is_binding()),
         ))
     }
 
@@ -129,14 +129,15 @@ impl Driver {
         ))
     }
 
-    /// Deletes everything in a binding's `ledger`.
+    /// Deletes everything in a binding's `ledger`. Instance resources in it are left
+    /// alone (they are deprovision's).
     #[must_use]
     pub fn unbind(ledger: Ledger) -> Self {
         Self::start(Progress::new(
             Lifecycle::Unbind,
             Target::Nothing,
             Target::Nothing,
-            ledger,
+            ledger.only(Resource::is_binding),
         ))
     }
 

@@ -317,7 +317,30 @@ pub struct Ledger {
     resources: Vec<Resource>,
 }
 
+impl Resource {
+    /// Whether the resource belongs to a binding (the IAM user, its policy and keys, the
+    /// feedback subscriptions) rather than to an instance.
+    #[must_use]
+    pub const fn is_binding(&self) -> bool {
+        matches!(
+            self,
+            Self::User { .. }
+                | Self::UserPolicy { .. }
+                | Self::AccessKey { .. }
+                | Self::StrayAccessKey { .. }
+                | Self::Subscription { .. }
+        )
+    }
+}
+
 impl Ledger {
+    /// The entries `keep` selects (a deprovision keeps an instance's, an unbind a
+    /// binding's, so a ledger handed to the wrong one deletes nothing of the other).
+    pub(crate) fn only(mut self, keep: impl Fn(&Resource) -> bool) -> Self {
+        self.resources.retain(|r| keep(r));
+        self
+    }
+
     /// An empty ledger (nothing exists yet).
     #[must_use]
     pub const fn new() -> Self {

@@ -255,7 +255,9 @@ pub(crate) struct KeyPolicyInputs<'a> {
 /// The key policy of a topic's KMS key (SPEC 10): the account root and the broker's own
 /// principal `kms:*`; SES `kms:GenerateDataKey` and `kms:Decrypt` for this account and this
 /// topic's encryption context; SNS the same for this topic; and for the reputation topic,
-/// CloudWatch `kms:GenerateDataKey*` and `kms:Decrypt` for this account.
+/// CloudWatch `kms:GenerateDataKey*` and `kms:Decrypt`, without a condition: SPEC 10 names
+/// none, and a condition key CloudWatch did not send would silently drop every alarm
+/// notification again (the topic policy limits who may publish).
 pub(crate) fn key_policy(inputs: &KeyPolicyInputs<'_>) -> PolicyDocument {
     let account = inputs.account.as_str().to_owned();
     let topic = inputs.topic_arn.as_str().to_owned();
@@ -282,7 +284,7 @@ pub(crate) fn key_policy(inputs: &KeyPolicyInputs<'_>) -> PolicyDocument {
             .condition(
                 ConditionOperator::StringEquals,
                 "aws:SourceAccount",
-                vec![account.clone()],
+                vec![account],
             )
             .condition(
                 ConditionOperator::StringEquals,
@@ -308,12 +310,7 @@ pub(crate) fn key_policy(inputs: &KeyPolicyInputs<'_>) -> PolicyDocument {
                 .principal(service("cloudwatch"))
                 .action("kms:GenerateDataKey*")
                 .action("kms:Decrypt")
-                .resource("*")
-                .condition(
-                    ConditionOperator::StringEquals,
-                    "aws:SourceAccount",
-                    vec![account],
-                ),
+                .resource("*"),
         );
     }
     PolicyDocument::new(None, statements)
