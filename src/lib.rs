@@ -344,14 +344,14 @@ mod catalog;
 mod credentials;
 mod dns;
 mod instance;
-mod params;
+pub mod params;
 pub mod rationale;
 mod reputation;
 pub mod smtp;
 // Named concepts with several types each: public modules (`sns::Message`, `events::Event`).
 pub mod events;
 pub mod sns;
-mod values;
+pub mod values;
 
 pub use binding::{
     BindError, BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy,

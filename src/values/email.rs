@@ -1,6 +1,6 @@
 //! Email addresses: a strict, practical mailbox that is safe in DMARC, zone files and HCL.
 
-use super::domain::is_plain_valid;
+use super::domain::{FULL_STOPS, is_plain_valid};
 use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 
 /// Longest local part (RFC 5321 §4.5.3.1.1).
@@ -82,7 +82,7 @@ impl EmailAddress {
         if domain.is_empty() {
             return Err(err("is not an email address: nothing after the '@'"));
         }
-        if domain.ends_with('.') {
+        if domain.ends_with(FULL_STOPS) {
             return Err(err("has a trailing dot after the domain"));
         }
         let mut address = String::with_capacity(local.len() + 1 + domain.len());
@@ -162,6 +162,7 @@ mod tests {
         assert!(bad("a@b@agency.gov").contains("more than one"));
         assert!(bad("a@agency.gov;p=none").contains("invalid domain"));
         assert!(bad("a@agency.gov.").contains("trailing dot"));
+        assert!(bad("a@agency.gov\u{3002}").contains("trailing dot"));
     }
 
     #[test]
