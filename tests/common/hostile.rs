@@ -22,6 +22,21 @@ fn object(entry: impl Fn(usize) -> String) -> String {
     doc
 }
 
+/// Both DMARC lists filled with the ten addresses `address` makes.
+fn addresses(address: impl Fn(usize) -> String) -> String {
+    let list = |offset: usize| {
+        (offset..offset + 10)
+            .map(|i| format!("\"{}\"", address(i)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!(
+        "{{\"admin_email\": \"a@agency.gov\", \"dmarc_report_aggregate_recipients\": [{}], \"dmarc_report_failure_recipients\": [{}]}}",
+        list(0),
+        list(10)
+    )
+}
+
 /// The hostile documents, each with a name, worst first by what they cost to answer.
 pub(crate) fn documents() -> Vec<(&'static str, String)> {
     vec![
@@ -56,6 +71,25 @@ pub(crate) fn documents() -> Vec<(&'static str, String)> {
         (
             "long_unicode_domain",
             format!("{{\"domain\": \"{}\"}}", "\u{e9}".repeat(26_000)),
+        ),
+        // Twenty addresses whose domains are too long to be names but short enough per label
+        // to reach the UTS-46 mapping, and twenty whose domains are valid and as long as an
+        // internationalised domain can be: the mapping is the costliest check per character.
+        ("long_labels_in_lists", {
+            let label = "\u{e9}".repeat(250);
+            addresses(|i| format!("a{i}@{label}.{label}.{label}.{label}"))
+        }),
+        ("valid_idn_addresses_in_lists", {
+            let label = "\u{e9}".repeat(55);
+            addresses(|i| format!("a{i}@{label}.{label}.{label}.{label}"))
+        }),
+        (
+            "long_email",
+            format!(
+                "{{\"admin_email\": \"{}@agency.gov\", \"dmarc_report_aggregate_recipients\": [\"a@{}\"]}}",
+                "a".repeat(26_000),
+                "b.".repeat(13_000)
+            ),
         ),
     ]
 }
