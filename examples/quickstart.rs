@@ -11,9 +11,10 @@
 )]
 
 use ses_broker::{
-    AccessKey, AccessKeyId, AlarmDefinition, AlarmNotification, BindParams, Binding, BrokerConfig,
-    Catalog, Counts, DkimSigning, Instance, ObservedRecord, ProvisionParams, RecordFormat,
-    RecordStatus, SecretAccessKey, Thresholds, VcapServices, check,
+    AccessKey, BindParams, Binding, BrokerConfig, Catalog, Instance, ProvisionParams, VcapServices,
+    dns::DkimSigning, dns::ObservedRecord, dns::RecordFormat, dns::RecordStatus, dns::check,
+    reputation::AlarmDefinition, reputation::AlarmNotification, reputation::Counts,
+    reputation::Thresholds, values::AccessKeyId, values::SecretAccessKey,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -103,7 +104,7 @@ fn main() -> Result<(), Error> {
         let status = match &verdict.status {
             RecordStatus::Present => "present".to_owned(),
             RecordStatus::Missing => "MISSING".to_owned(),
-            RecordStatus::Wrong { found } => format!("WRONG (found {found:?})"),
+            RecordStatus::Wrong { found, .. } => format!("WRONG (found {found:?})"),
             other => format!("{other:?}"),
         };
         println!("{:<28} {status}", verdict.key.as_str());

@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use ses_broker::{Credentials, CredentialsError, VcapError, VcapServices};
+use ses_broker::{
+    Credentials, VcapServices, credentials::CredentialsError, credentials::VcapError,
+};
 
 const VCAP_DEPLOYED: &str =
     include_str!("fixtures/credentials/vcap_deployed_generated_domain.json");
@@ -394,7 +396,7 @@ fn payload_types_are_send_and_sync() {
     send_sync::<CredentialsError>();
     send_sync::<VcapServices>();
     send_sync::<VcapError>();
-    send_sync::<ses_broker::SesBinding>();
+    send_sync::<ses_broker::credentials::SesBinding>();
 }
 
 // ---- VCAP_SERVICES.

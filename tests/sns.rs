@@ -700,7 +700,7 @@ fn subscribe_url_for_another_topic_is_refused() {
 #[test]
 fn notification_payloads_feed_the_alarm_and_event_parsers() {
     let alarm = message("notification-alarm-v1");
-    let parsed = ses_broker::AlarmNotification::from_json(alarm.message());
+    let parsed = ses_broker::reputation::AlarmNotification::from_json(alarm.message());
     assert!(parsed.is_ok(), "{parsed:?}");
     let bounce = message("notification-bounce-v2");
     let event = ses_broker::events::Event::from_json(bounce.message()).unwrap();

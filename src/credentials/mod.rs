@@ -2,44 +2,22 @@
 //! outputs merged with the binding's, key for key as the deployed cloud.gov broker
 //! delivers them, plus a few clearly named extra keys.
 
+use crate::prelude::*;
+
 mod read;
 pub(crate) mod vcap;
+
+pub use vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::instance::outputs::InstanceOutputs;
+use crate::instance::outputs::{InstanceOutputs, key};
 use crate::smtp::SmtpPort;
 use crate::values::secret::REDACTED;
+use crate::values::secret::SmtpPassword;
+use crate::values::{AccessKey, AccessKeyId, SecretAccessKey};
 use crate::values::{Arn, DomainName, EmailAddress, Region, WebhookUrl};
-use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
-
-/// The credential keys, spelled once.
-pub(crate) mod key {
-    pub(crate) const REGION: &str = "region";
-    pub(crate) const DOMAIN: &str = "domain";
-    pub(crate) const IDENTITY_ARN: &str = "identity_arn";
-    pub(crate) const DOMAIN_ARN: &str = "domain_arn";
-    pub(crate) const CONFIGURATION_SET_ARN: &str = "configuration_set_arn";
-    pub(crate) const REPUTATION_TOPIC_ARN: &str = "reputation_topic_arn";
-    pub(crate) const BOUNCE_TOPIC_ARN: &str = "bounce_topic_arn";
-    pub(crate) const COMPLAINT_TOPIC_ARN: &str = "complaint_topic_arn";
-    pub(crate) const DELIVERY_TOPIC_ARN: &str = "delivery_topic_arn";
-    pub(crate) const REQUIRED_RECORDS: &str = "required_records";
-    pub(crate) const INSTRUCTIONS: &str = "instructions";
-    pub(crate) const SMTP_SERVER: &str = "smtp_server";
-    pub(crate) const SMTP_USER: &str = "smtp_user";
-    pub(crate) const SMTP_PASSWORD: &str = "smtp_password";
-    pub(crate) const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
-    pub(crate) const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
-    pub(crate) const NOTIFICATION_EMAIL: &str = "notification_email";
-    pub(crate) const NOTIFICATION_WEBHOOK: &str = "notification_webhook";
-    // Extra keys, not in the deployed broker's payload.
-    pub(crate) const IDENTITY_DOMAIN: &str = "identity_domain";
-    pub(crate) const MAIL_FROM_DOMAIN: &str = "mail_from_domain";
-    pub(crate) const SMTP_PORT: &str = "smtp_port";
-    pub(crate) const SMTP_TLS_PORT: &str = "smtp_tls_port";
-}
 
 /// The credentials of one binding: what an application finds under `credentials` in
 /// `VCAP_SERVICES` (or in a service key).

@@ -1,6 +1,8 @@
 //! The application side: reading the `aws-ses` credentials out of Cloud Foundry's
 //! `VCAP_SERVICES`.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -153,7 +155,7 @@ impl SesBinding {
 /// assert_eq!(ses.name(), "my-ses");
 /// assert_eq!(ses.credentials().smtp_server().as_str(), "email-smtp-fips.us-gov-west-1.amazonaws.com");
 /// assert!(vcap.ses_named("other").is_err());
-/// # Ok::<(), ses_broker::VcapError>(())
+/// # Ok::<(), ses_broker::credentials::VcapError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VcapServices {

@@ -1,6 +1,8 @@
 //! Parameter errors: every problem of a document at once, each with its field path.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 use core::fmt;
 
@@ -95,7 +97,7 @@ impl fmt::Display for ParamError {
     }
 }
 
-impl std::error::Error for ParamError {}
+impl core::error::Error for ParamError {}
 
 /// Most problems a [`ParamErrors`] lists; any more are only counted ("and N more").
 pub const MAX_LISTED_PROBLEMS: usize = 20;
@@ -286,7 +288,7 @@ impl fmt::Display for ParamErrors {
     }
 }
 
-impl std::error::Error for ParamErrors {}
+impl core::error::Error for ParamErrors {}
 
 impl<'a> IntoIterator for &'a ParamErrors {
     type Item = &'a ParamError;

@@ -1,5 +1,7 @@
 //! RSASSA-PKCS1-v1_5 verification of an SNS message over a caller-supplied certificate.
 
+use crate::prelude::*;
+
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey as _;
 use rsa::signature::Verifier as _;

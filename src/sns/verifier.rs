@@ -1,5 +1,7 @@
 //! Everything that makes a well-formed message one to act on.
 
+use crate::prelude::*;
+
 use core::time::Duration;
 
 use time::OffsetDateTime;

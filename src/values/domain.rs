@@ -1,14 +1,16 @@
 //! Domain names: ASCII after UTS-46 mapping, lowercase, LDH labels, no confusable mixes.
 
+use crate::prelude::*;
+
 use unicode_script::{Script, UnicodeScript};
 
 use super::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest domain name in presentation form, without the trailing dot (RFC 1035 §2.3.4:
 /// 255 octets on the wire).
-pub(crate) const MAX_DOMAIN_LEN: usize = 253;
+pub const MAX_DOMAIN_LEN: usize = 253;
 /// Longest label (RFC 1035 §2.3.4).
-pub(crate) const MAX_LABEL_LEN: usize = 63;
+pub const MAX_LABEL_LEN: usize = 63;
 /// Most characters of input that UTS-46 mapping could still turn into a name of 253.
 const MAX_MAPPED_INPUT_CHARS: usize = 4 * (MAX_DOMAIN_LEN + 1);
 
@@ -27,13 +29,13 @@ const MAX_MAPPED_INPUT_CHARS: usize = 4 * (MAX_DOMAIN_LEN + 1);
 /// is.
 ///
 /// ```
-/// use ses_broker::DomainName;
+/// use ses_broker::values::DomainName;
 /// let d: DomainName = "Agency.GOV.".parse()?;
 /// assert_eq!(d.as_str(), "agency.gov");
 /// let idn: DomainName = "bücher.example".parse()?;
 /// assert_eq!(idn.to_string(), "xn--bcher-kva.example");
 /// assert!("bad_name.gov".parse::<DomainName>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DomainName(String);
@@ -161,7 +163,7 @@ fn uts46_to_ascii(name: &str) -> Option<String> {
             idna::uts46::DnsLength::Ignore,
         )
         .ok()
-        .map(std::borrow::Cow::into_owned)
+        .map(alloc::borrow::Cow::into_owned)
 }
 
 /// Why an ASCII name with A-labels failed UTS-46: an A-label that is not the canonical

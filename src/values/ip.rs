@@ -240,6 +240,7 @@ fn check_v6(ip: Ipv6Addr) -> Result<(), NonPublicIp> {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
     use super::*;
+    use crate::prelude::*;
 
     fn why(ip: &str) -> String {
         check_public_ip(ip.parse().unwrap())

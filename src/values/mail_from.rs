@@ -1,5 +1,7 @@
 //! The custom MAIL FROM subdomain.
 
+use crate::prelude::*;
+
 use super::domain::{MAX_DOMAIN_LEN, check_bidi, to_a_labels};
 use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 
@@ -15,12 +17,12 @@ use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 /// checked when it is joined to a domain ([`Self::under`]).
 ///
 /// ```
-/// use ses_broker::{DomainName, MailFromSubdomain};
+/// use ses_broker::{values::DomainName, values::MailFromSubdomain};
 /// let sub: MailFromSubdomain = "Mail".parse()?;
 /// let domain: DomainName = "agency.gov".parse()?;
 /// assert_eq!(sub.under(&domain)?.as_str(), "mail.agency.gov");
 /// assert!("xn--bcher-kva".parse::<MailFromSubdomain>().is_ok());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MailFromSubdomain(String);

@@ -1,5 +1,7 @@
 //! HTTPS webhook URLs that SNS may deliver feedback notifications to.
 
+use crate::prelude::*;
+
 use core::net::IpAddr;
 
 use percent_encoding::percent_decode_str;
@@ -46,12 +48,12 @@ const PRIVATE_SUFFIXES: [&str; 8] = [
 /// [`check_public_ip`] (or [`is_public_ip`](super::is_public_ip)) to every address it gets.
 ///
 /// ```
-/// use ses_broker::WebhookUrl;
+/// use ses_broker::values::WebhookUrl;
 /// let hook: WebhookUrl = "https://hooks.agency.gov/ses?k=1".parse()?;
 /// assert_eq!(hook.host(), "hooks.agency.gov");
 /// assert!("https://169.254.169.254/latest".parse::<WebhookUrl>().is_err());
 /// assert!("http://hooks.agency.gov/".parse::<WebhookUrl>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookUrl(Url);
