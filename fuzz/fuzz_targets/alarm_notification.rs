@@ -3,9 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{
-    reputation::AlarmDecision, reputation::AlarmNotification, values::AccountId, values::Region,
-};
+use ses_broker::{values::AccountId, reputation::AlarmDecision, reputation::AlarmNotification, values::Region};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = core::str::from_utf8(data) else {
@@ -23,11 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let decision = alarm.decide(&account, &region);
     let _ = decision.to_string();
     // A pause names the set its alarm's name came from.
-    if let AlarmDecision::PauseSending {
-        configuration_set,
-        alarm: recognised,
-    } = &decision
-    {
+    if let AlarmDecision::PauseSending { configuration_set, alarm: recognised } = &decision {
         assert_eq!(configuration_set, &recognised.configuration_set());
         assert!(alarm.name().starts_with(configuration_set.as_str()));
     }

@@ -24,8 +24,10 @@ fuzz_target!(|data: &[u8]| {
     let signed = message.string_to_sign();
     assert!(signed.ends_with(&format!("Type\n{}\n", message.message_type())));
     let _ = check_cert_url(message.signing_cert_url());
-    let verifier = Verifier::new(TOPIC)
-        .with_max_age(message.timestamp(), core::time::Duration::from_secs(3600));
+    let verifier = Verifier::new(TOPIC).with_max_age(
+        message.timestamp(),
+        core::time::Duration::from_secs(3600),
+    );
     let _ = verifier.check(&message);
     let _ = verifier.verify(&message, CERT);
     let _ = Verifier::new(message.topic_arn()).verify(&message, data);

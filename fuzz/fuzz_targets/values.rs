@@ -4,10 +4,7 @@
 
 use core::str::FromStr;
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{
-    values::BindingId, values::DomainName, values::EmailAddress, values::InstanceId,
-    values::MailFromSubdomain, values::Region, values::SourceIp, values::WebhookUrl,
-};
+use ses_broker::{values::BindingId, values::DomainName, values::EmailAddress, values::InstanceId, values::MailFromSubdomain, values::Region, values::SourceIp, values::WebhookUrl};
 
 fn round_trip<T: FromStr + ToString + PartialEq + core::fmt::Debug>(input: &str)
 where
@@ -15,11 +12,7 @@ where
 {
     if let Ok(value) = T::from_str(input) {
         let again = T::from_str(&value.to_string());
-        assert_eq!(
-            again.as_ref().ok(),
-            Some(&value),
-            "{input:?} did not round-trip"
-        );
+        assert_eq!(again.as_ref().ok(), Some(&value), "{input:?} did not round-trip");
     }
 }
 

@@ -12,11 +12,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(vcap) = VcapServices::from_json(text) {
         let written = serde_json::to_string(&vcap.with_secrets()).unwrap();
         let again = VcapServices::from_json(&written);
-        assert_eq!(
-            again.as_ref().ok(),
-            Some(&vcap),
-            "{text:?} did not round-trip"
-        );
+        assert_eq!(again.as_ref().ok(), Some(&vcap), "{text:?} did not round-trip");
         // Lookups never panic either.
         let _ = vcap.ses();
         let _ = vcap.ses_named("my-ses");
