@@ -333,6 +333,7 @@
 //! | [`catalog`] | the OSBAPI v2.17 catalog with draft-04 parameter schemas |
 //! | [`instance`] | [`BrokerConfig`], [`Instance`], its resource names and ARNs, [`InstanceOutputs`], updates |
 //! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
+//! | [`aws`] | everything an instance and a binding own in AWS (SPEC 10) as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
 //! | [`credentials`] | the binding payload ([`Credentials`]) and reading it back from `VCAP_SERVICES` |
 //! | [`binding`] | the IAM user, its policy and the subscriptions of a binding |
 //! | [`sns`] | SNS messages: parsing, string-to-sign, certificate and subscribe URL rules; signatures with the `verify` feature |
@@ -353,6 +354,7 @@ mod prelude;
 // The public modules, one per concern, listed bottom up: each imports only modules above
 // it in this list, always from the module that defines a name (never through the
 // re-exports below). `.ci/check-modules.py` enforces both rules.
+pub mod aws;
 pub mod binding;
 pub mod catalog;
 pub mod credentials;

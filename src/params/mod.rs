@@ -1,11 +1,13 @@
 //! Provision, update and bind parameters, validated, with every problem reported at once.
 
 mod bind;
+mod context;
 mod document;
 mod errors;
 mod provision;
 
 pub use bind::{BindParams, MAX_SOURCE_IPS};
+pub use context::{Context, MAX_CONTEXT_VALUE_CHARS};
 pub use errors::{MAX_LISTED_PROBLEMS, ParamError, ParamErrorKind, ParamErrors, ROOT_PATH};
 pub use provision::{
     MAX_DMARC_RECORD_LEN, MAX_SENDING_DOMAIN_LEN, ProvisionField, ProvisionParams,

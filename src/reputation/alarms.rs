@@ -235,6 +235,12 @@ impl AlarmDefinition {
         self.evaluation_periods
     }
 
+    /// `DatapointsToAlarm`.
+    #[must_use]
+    pub const fn datapoints_to_alarm(&self) -> u32 {
+        self.datapoints_to_alarm
+    }
+
     /// `Statistic`: `Average`.
     #[must_use]
     pub const fn statistic(&self) -> &'static str {
