@@ -179,6 +179,23 @@ fn spec_7_null_counts_as_absent_for_optional_keys() {
     assert_eq!(c.smtp_port().number(), 587);
 }
 
+/// Issue 10 item 7: the docs say `null` counts as absent, so a null required key is
+/// missing (it was reported as a wrong type), and a null secret is missing too.
+#[test]
+fn null_counts_as_absent_for_required_keys_too() {
+    for key in always() {
+        let mut v = deployed_generated();
+        v[key] = Value::Null;
+        if key == "identity_arn" || key == "domain_arn" {
+            // Either twin suffices, as when one is absent.
+            assert!(Credentials::from_value(&v).is_ok(), "{key}");
+            continue;
+        }
+        let e = Credentials::from_value(&v).unwrap_err();
+        assert_eq!(e, CredentialsError::Missing { key }, "{key}");
+    }
+}
+
 #[test]
 fn spec_7_extra_keys_are_read_back_and_checked() {
     let mut v = deployed_customer();

@@ -80,7 +80,9 @@ pub(crate) mod key {
 /// comes from `identity_arn`, `mail_from_domain` from a `domain` that differs from it,
 /// the ports default) and this crate's. Values are checked strictly and against each
 /// other; keys this crate does not know are ignored, so that a broker adding an output
-/// does not break its readers. The SMTP password is not re-derived on reading (see
+/// does not break its readers. `null` counts as absent everywhere (Terraform drops null
+/// outputs, other producers write them): a null optional key is absent, a null required
+/// key is reported as missing. The SMTP password is not re-derived on reading (see
 /// [`Credentials::smtp_password_matches`]).
 ///
 /// ```

@@ -46,8 +46,9 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A required string; `null` is reported as missing, as [`Self::get`] treats it.
     fn required_str(&self, key: &'static str) -> Result<&'a str, CredentialsError> {
-        match self.0.get(key) {
+        match self.get(key) {
             None => Err(CredentialsError::Missing { key }),
             Some(Value::String(s)) => Ok(s),
             Some(other) => Err(CredentialsError::WrongType {
