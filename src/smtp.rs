@@ -91,9 +91,27 @@ pub fn password_into<'b>(
             rest.copy_from_slice(signature);
         }
     }
-    // 33 bytes always encode to exactly 44 characters, so the slice is never too small.
-    let _ = base64::engine::general_purpose::STANDARD.encode_slice(s.raw, out);
-    core::str::from_utf8(out).unwrap_or_default()
+    encode(&s.raw, out).unwrap_or_default()
+}
+
+// The version byte and the 32-byte signature always encode to exactly the 44 characters
+// of a password; checked when compiling, so `encode` below always fills the buffer.
+const _: () = assert!(matches!(
+    base64::encoded_len(1 + 32, true),
+    Some(SMTP_PASSWORD_LEN)
+));
+
+/// Base64 of `raw` into `out`, as text only when the encoder filled `out` exactly; else
+/// `out` is wiped and `None` returned, so a short or partial write can never pass for a
+/// password.
+fn encode<'b>(raw: &[u8], out: &'b mut [u8]) -> Option<&'b str> {
+    match base64::engine::general_purpose::STANDARD.encode_slice(raw, &mut *out) {
+        Ok(written) if written == out.len() => core::str::from_utf8(out).ok(),
+        _ => {
+            out.zeroize();
+            None
+        }
+    }
 }
 
 /// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
@@ -494,6 +512,23 @@ mod tests {
                 .into();
             assert_eq!(ours, expected, "{len}");
         }
+    }
+
+    /// Issue 10 item 5: the encoder's result was ignored (`let _ =`), so a buffer it could
+    /// not fill would have passed, zeros and all, for a password.
+    #[test]
+    fn encoding_that_does_not_fill_the_buffer_yields_nothing() {
+        let raw = [0xfb_u8; 33];
+        let mut exact = [0_u8; SMTP_PASSWORD_LEN];
+        assert_eq!(
+            encode(&raw, &mut exact),
+            Some("+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7")
+        );
+        let mut short = [0_u8; SMTP_PASSWORD_LEN - 1];
+        assert_eq!(encode(&raw, &mut short), None);
+        let mut long = [0xaa_u8; SMTP_PASSWORD_LEN + 1];
+        assert_eq!(encode(&raw, &mut long), None);
+        assert!(long.iter().all(|b| *b == 0), "a partial write is wiped");
     }
 
     #[test]
