@@ -375,6 +375,68 @@ fn spec_7_secrets_never_show_in_debug_or_plain_serialization() {
     assert_eq!(full["smtp_password"], PASSWORD);
 }
 
+/// A `serde_json` formatter that notes the address and length of every string fragment
+/// it writes: a fragment is a slice of the string handed to the serializer.
+struct FragmentSpy<'a>(&'a mut Vec<(usize, usize)>);
+
+impl serde_json::ser::Formatter for FragmentSpy<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        self.0.push((fragment.as_ptr() as usize, fragment.len()));
+        writer.write_all(fragment.as_bytes())
+    }
+}
+
+fn written_fragments(value: &impl serde::Serialize) -> (String, Vec<(usize, usize)>) {
+    let mut fragments = Vec::new();
+    let mut out = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, FragmentSpy(&mut fragments));
+    value.serialize(&mut serializer).unwrap();
+    (String::from_utf8(out).unwrap(), fragments)
+}
+
+fn span(s: &str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
+/// Issue 10 item 5: the bind response's secrets went through a `serde_json::Map` copy that
+/// nothing wiped. Now the serializer is handed the secret types' own memory, so the only
+/// copy is the output the caller asked for.
+#[test]
+fn bind_response_secrets_are_written_straight_from_the_secret_types() {
+    let c = Credentials::from_value(&deployed_customer()).unwrap();
+    let secrets = [
+        span(c.aws_secret_access_key().expose_secret()),
+        span(c.smtp_password().expose_secret()),
+    ];
+    let (text, fragments) = written_fragments(&c.with_secrets());
+    assert!(text.contains(SECRET) && text.contains(PASSWORD), "{text}");
+    for secret in secrets {
+        assert!(
+            fragments.contains(&secret),
+            "a secret was written from a copy"
+        );
+    }
+    // The same through VCAP_SERVICES.
+    let vcap = VcapServices::from_json(&vcap(vec![entry("my-ses", deployed_customer())])).unwrap();
+    let c = vcap.ses().unwrap().credentials();
+    let (text, fragments) = written_fragments(&vcap.with_secrets());
+    assert!(text.contains(SECRET) && text.contains(PASSWORD), "{text}");
+    for secret in [
+        span(c.aws_secret_access_key().expose_secret()),
+        span(c.smtp_password().expose_secret()),
+    ] {
+        assert!(
+            fragments.contains(&secret),
+            "a secret was written from a copy"
+        );
+    }
+}
+
 #[test]
 fn redacted_credentials_do_not_read_back_as_real_ones() {
     let c = Credentials::from_value(&deployed_customer()).unwrap();

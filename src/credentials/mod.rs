@@ -6,7 +6,7 @@ mod read;
 pub(crate) mod vcap;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::instance::outputs::InstanceOutputs;
 use crate::smtp::SmtpPort;
@@ -378,59 +378,61 @@ impl Credentials {
         matches
     }
 
-    /// The payload with the real secrets, for the OSBAPI bind response. The map is not
-    /// wiped on drop; hand it to the response and let it go.
+    /// The payload with the real secrets, as a JSON value. The value is an ordinary
+    /// `serde_json::Value`, the caller's copy of the secrets, and is not wiped on drop: to
+    /// write the OSBAPI bind response, serialize [`Credentials::with_secrets`] straight into
+    /// the response body instead, which copies the secrets nowhere else.
     #[must_use]
     pub fn to_json_with_secrets(&self) -> Value {
-        Value::Object(self.to_map(true))
+        serde_json::to_value(self.with_secrets()).unwrap_or_default()
     }
 
     /// A view whose [`Serialize`] writes the real secrets (plain `Serialize` on
-    /// `Credentials` redacts them).
+    /// `Credentials` redacts them). The secrets go to the serializer straight from the
+    /// secret types, through no intermediate map or string.
     #[must_use]
     pub const fn with_secrets(&self) -> WithSecrets<'_> {
         WithSecrets(self)
     }
 
-    pub(crate) fn to_map(&self, secrets: bool) -> Map<String, Value> {
-        let mut map = Map::new();
-        let mut put = |k: &str, v: Value| {
-            map.insert(k.to_owned(), v);
-        };
-        let text = |s: &str| Value::String(s.to_owned());
-        let secret = |s: &str| text(if secrets { s } else { REDACTED });
-        if let Value::Object(instance) = self.instance.to_json() {
-            for (k, v) in instance {
-                put(&k, v);
-            }
-        }
-        put(key::SMTP_SERVER, text(self.smtp_server.as_str()));
-        put(key::SMTP_PORT, Value::from(self.smtp_port.number()));
-        put(key::SMTP_TLS_PORT, Value::from(self.smtp_tls_port.number()));
-        put(key::SMTP_USER, text(self.access_key.id().as_str()));
-        put(
+    /// Writes the payload, the secrets real or `"[redacted]"`, key by key from the fields:
+    /// no intermediate map holds a copy of a secret that would outlive the call unwiped.
+    pub(crate) fn serialize_payload<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        secrets: bool,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let secret = |s| if secrets { s } else { REDACTED };
+        let mut map = serializer.serialize_map(None)?;
+        self.instance.serialize_entries(&mut map)?;
+        map.serialize_entry(key::SMTP_SERVER, self.smtp_server.as_str())?;
+        map.serialize_entry(key::SMTP_PORT, &self.smtp_port.number())?;
+        map.serialize_entry(key::SMTP_TLS_PORT, &self.smtp_tls_port.number())?;
+        map.serialize_entry(key::SMTP_USER, self.access_key.id().as_str())?;
+        map.serialize_entry(
             key::SMTP_PASSWORD,
             secret(self.smtp_password.expose_secret()),
-        );
-        put(key::AWS_ACCESS_KEY_ID, text(self.access_key.id().as_str()));
-        put(
+        )?;
+        map.serialize_entry(key::AWS_ACCESS_KEY_ID, self.access_key.id().as_str())?;
+        map.serialize_entry(
             key::AWS_SECRET_ACCESS_KEY,
             secret(self.access_key.secret().expose_secret()),
-        );
+        )?;
         if let Some(email) = &self.notification_email {
-            put(key::NOTIFICATION_EMAIL, text(email.as_str()));
+            map.serialize_entry(key::NOTIFICATION_EMAIL, email.as_str())?;
         }
         if let Some(webhook) = &self.notification_webhook {
-            put(key::NOTIFICATION_WEBHOOK, text(webhook.as_str()));
+            map.serialize_entry(key::NOTIFICATION_WEBHOOK, webhook.as_str())?;
         }
-        map
+        map.end()
     }
 }
 
 /// Writes the payload with the secrets replaced by `"[redacted]"`.
 impl Serialize for Credentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_map(false).serialize(serializer)
+        self.serialize_payload(serializer, false)
     }
 }
 
@@ -451,7 +453,7 @@ pub struct WithSecrets<'a>(&'a Credentials);
 
 impl Serialize for WithSecrets<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.to_map(true).serialize(serializer)
+        self.0.serialize_payload(serializer, true)
     }
 }
 

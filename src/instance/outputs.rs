@@ -99,8 +99,20 @@ fn arn_or_empty(arn: Option<&Arn>) -> &str {
 
 impl Serialize for InstanceOutputs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+        use serde::ser::SerializeMap as _;
         let mut map = s.serialize_map(None)?;
+        self.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl InstanceOutputs {
+    /// Writes the outputs' entries into a map being serialized: the outputs alone, or the
+    /// first part of a binding's credentials.
+    pub(crate) fn serialize_entries<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         map.serialize_entry(key::REGION, &self.region)?;
         map.serialize_entry(key::DOMAIN, self.domain())?;
         map.serialize_entry(key::IDENTITY_ARN, &self.identity_arn)?;
@@ -129,7 +141,7 @@ impl Serialize for InstanceOutputs {
         if let Some(mail_from) = &self.mail_from_domain {
             map.serialize_entry(key::MAIL_FROM_DOMAIN, mail_from)?;
         }
-        map.end()
+        Ok(())
     }
 }
 
