@@ -499,6 +499,12 @@ impl Instance {
         Some(by_topic(&self.topic_arns, topic))
     }
 
+    /// A topic's ARN whether or not the topic exists (feedback topics exist only with
+    /// `enable_feedback_notifications`): what a binding compares outputs against.
+    pub(crate) const fn topic_arn_by_name(&self, topic: Topic) -> &Arn {
+        by_topic(&self.topic_arns, topic)
+    }
+
     /// The names of the instance's four reputation alarms
     /// (`<base>-BounceRate-Warning`, ...-Critical, `<base>-ComplaintRate-...`).
     #[must_use]
