@@ -358,7 +358,7 @@ pub use binding::{
     Protocol, Subscription,
 };
 pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
-pub use credentials::{Credentials, CredentialsError, WithSecrets};
+pub use credentials::{Credentials, CredentialsError, NotificationEndpoint, WithSecrets};
 pub use instance::names::{
     AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName,
 };

@@ -700,6 +700,67 @@ fn vcap_broken_documents_name_the_path() {
     );
 }
 
+/// Issue 10 item 8: a stored `notification_webhook` or `notification_email` that fails
+/// today's stricter rules refused the whole `VCAP_SERVICES` document, so an app that only
+/// wants SMTP could not read its credentials. The app side keeps it as unchecked text.
+#[test]
+fn vcap_reads_notification_endpoints_that_fail_todays_rules_leniently() {
+    use ses_broker::NotificationEndpoint;
+    let mut stored = deployed_customer();
+    // Accepted by older rules: a private-address webhook and an address with no dot.
+    stored["notification_webhook"] = json!("https://10.1.2.3/hook");
+    stored["notification_email"] = json!("ops@localhost");
+    // The broker side stays strict.
+    let strict = Credentials::from_value(&stored).unwrap_err();
+    assert!(
+        matches!(
+            strict.key(),
+            Some("notification_email" | "notification_webhook")
+        ),
+        "{strict}"
+    );
+    let v = VcapServices::from_json(&vcap(vec![entry("my-ses", stored)])).unwrap();
+    let c = v.ses().unwrap().credentials();
+    assert_eq!(c.smtp_user().as_str(), "AKIAIOSFODNN7EXAMPLE");
+    assert!(c.smtp_password_matches());
+    assert_eq!(c.notification_webhook(), None);
+    assert_eq!(c.notification_email(), None);
+    let webhook = c.notification_webhook_endpoint().unwrap();
+    assert!(!webhook.is_valid());
+    assert_eq!(webhook.as_str(), "https://10.1.2.3/hook");
+    let NotificationEndpoint::Unchecked { text, problem } = webhook else {
+        panic!("{webhook:?}");
+    };
+    assert_eq!(text, "https://10.1.2.3/hook");
+    assert!(!problem.is_empty());
+    let email = c.notification_email_endpoint().unwrap();
+    assert_eq!(email.as_str(), "ops@localhost");
+    assert!(!email.is_valid());
+    // Written back as carried, and read back equal.
+    let written = v.to_json_with_secrets();
+    assert_eq!(
+        written["aws-ses"][0]["credentials"]["notification_webhook"],
+        "https://10.1.2.3/hook"
+    );
+    assert_eq!(VcapServices::from_value(&written).unwrap(), v);
+    // A valid endpoint is still valid; a wrong JSON type is still refused.
+    let v = VcapServices::from_json(&vcap(vec![entry("my-ses", deployed_customer())])).unwrap();
+    let c = v.ses().unwrap().credentials();
+    assert!(c.notification_email_endpoint().unwrap().is_valid());
+    assert_eq!(
+        c.notification_email().unwrap().as_str(),
+        "ses-alerts@agency.gov"
+    );
+    let mut typed = deployed_customer();
+    typed["notification_webhook"] = json!(7);
+    assert_eq!(
+        VcapServices::from_json(&vcap(vec![entry("s", typed)]))
+            .unwrap_err()
+            .to_string(),
+        "aws-ses[0].credentials.notification_webhook: expected a string, found a number"
+    );
+}
+
 #[test]
 fn vcap_round_trips_with_secrets_and_redacts_without() {
     let v = VcapServices::from_json(VCAP_DEPLOYED).unwrap();

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::credentials::{Credentials, CredentialsError, key};
+use crate::credentials::{Credentials, CredentialsError, NotificationEndpoint, key};
 use crate::instance::names::{IamPath, IamUserName};
 use crate::instance::outputs::InstanceOutputs;
 use crate::instance::{Instance, NAME_PREFIX, Topic};
@@ -330,13 +330,15 @@ impl Binding {
                 .params
                 .notification_email()
                 .filter(|_| subscribed(Protocol::Email))
-                .cloned(),
+                .cloned()
+                .map(NotificationEndpoint::Valid),
             notification_webhook: self
                 .plan
                 .params
                 .notification_webhook()
                 .filter(|_| subscribed(Protocol::Https))
-                .cloned(),
+                .cloned()
+                .map(NotificationEndpoint::Valid),
         };
         if outputs.region != *self.smtp.region() {
             return Err(BindError::Credentials(CredentialsError::Inconsistent {

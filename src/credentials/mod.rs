@@ -127,9 +127,94 @@ pub struct Credentials {
     /// Derived from `access_key`'s secret and `region`.
     pub(crate) smtp_password: SmtpPassword,
     /// Subscribed to the feedback topics by email.
-    pub(crate) notification_email: Option<EmailAddress>,
+    pub(crate) notification_email: Option<NotificationEndpoint<EmailAddress>>,
     /// Subscribed to the feedback topics over HTTPS.
-    pub(crate) notification_webhook: Option<WebhookUrl>,
+    pub(crate) notification_webhook: Option<NotificationEndpoint<WebhookUrl>>,
+}
+
+/// A notification endpoint (`notification_email` or `notification_webhook`) as the
+/// credentials carry it.
+///
+/// The broker writes these two keys from bind parameters it validated under the rules of
+/// its day. This crate's rules are stricter than some brokers' (webhook hosts that are
+/// private addresses, say), and an application that only wants to send mail must not be
+/// refused its SMTP credentials over a feedback address it never uses. So
+/// [`VcapServices`](crate::VcapServices) reads the two keys leniently: a value that fails
+/// today's rules is kept as [`NotificationEndpoint::Unchecked`], the raw text with the reason, instead
+/// of failing the whole document. [`Credentials::from_json`] and
+/// [`Credentials::from_value`], the broker side, stay strict and only ever give
+/// [`NotificationEndpoint::Valid`].
+///
+/// ```
+/// use ses_broker::{VcapServices, NotificationEndpoint};
+/// # let credentials = serde_json::json!({
+/// #   "region": "us-gov-west-1", "domain": "agency.gov",
+/// #   "identity_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/agency.gov",
+/// #   "configuration_set_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:configuration-set/csb-aws-ses-1",
+/// #   "reputation_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-reputation-notifications",
+/// #   "bounce_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-bounce",
+/// #   "complaint_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-complaint",
+/// #   "delivery_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-delivery",
+/// #   "smtp_server": "email-smtp-fips.us-gov-west-1.amazonaws.com",
+/// #   "smtp_user": "AKIAIOSFODNN7EXAMPLE",
+/// #   "smtp_password": "BHW/eHvx1MM9YwW4wrJG6MGVQmLDCAM99G9YiSdGEIAw",
+/// #   "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+/// #   "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+/// # });
+/// // A webhook an older broker accepted: a private address.
+/// let mut credentials = credentials;
+/// credentials["notification_webhook"] = "https://10.0.0.8/ses".into();
+/// let vcap = serde_json::json!({"aws-ses": [{"name": "my-ses", "credentials": credentials}]});
+/// let vcap = VcapServices::from_value(&vcap)?;
+/// let creds = vcap.ses()?.credentials();
+/// assert_eq!(creds.smtp_user().as_str(), "AKIAIOSFODNN7EXAMPLE"); // SMTP still works
+/// assert_eq!(creds.notification_webhook(), None); // no valid webhook
+/// let Some(NotificationEndpoint::Unchecked { text, problem }) = creds.notification_webhook_endpoint() else {
+///     panic!("expected an unchecked webhook");
+/// };
+/// assert_eq!(text, "https://10.0.0.8/ses");
+/// assert!(problem.contains("private"), "{problem}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotificationEndpoint<T> {
+    /// Passed this crate's rules.
+    Valid(T),
+    /// Failed this crate's rules when read leniently. Not validated: never send to it or
+    /// fetch it without checking it yourself.
+    Unchecked {
+        /// The value exactly as the credentials carried it.
+        text: String,
+        /// Why it failed the rules.
+        problem: String,
+    },
+}
+
+impl<T: AsRef<str>> NotificationEndpoint<T> {
+    /// The validated value, or `None` when it is [`NotificationEndpoint::Unchecked`].
+    #[must_use]
+    pub const fn valid(&self) -> Option<&T> {
+        match self {
+            Self::Valid(value) => Some(value),
+            Self::Unchecked { .. } => None,
+        }
+    }
+
+    /// Whether the value passed this crate's rules.
+    #[must_use]
+    pub const fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid(_))
+    }
+
+    /// The text as the credentials carried it, validated or not.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Valid(value) => value.as_ref(),
+            Self::Unchecked { text, .. } => text,
+        }
+    }
 }
 
 /// Why a credentials object could not be read. Every message names the key; none quotes
@@ -353,15 +438,35 @@ impl Credentials {
         &self.access_key
     }
 
-    /// `notification_email`: `None` when no email address was subscribed.
+    /// `notification_email`: `None` when no email address was subscribed, or when the one
+    /// read leniently from `VCAP_SERVICES` fails this crate's rules (see
+    /// [`Credentials::notification_email_endpoint`]).
     #[must_use]
-    pub const fn notification_email(&self) -> Option<&EmailAddress> {
+    pub fn notification_email(&self) -> Option<&EmailAddress> {
+        self.notification_email
+            .as_ref()
+            .and_then(NotificationEndpoint::valid)
+    }
+
+    /// `notification_webhook`: `None` when no webhook was subscribed, or when the one read
+    /// leniently from `VCAP_SERVICES` fails this crate's rules (see
+    /// [`Credentials::notification_webhook_endpoint`]).
+    #[must_use]
+    pub fn notification_webhook(&self) -> Option<&WebhookUrl> {
+        self.notification_webhook
+            .as_ref()
+            .and_then(NotificationEndpoint::valid)
+    }
+
+    /// `notification_email` as carried: valid, or (read leniently) unchecked text.
+    #[must_use]
+    pub const fn notification_email_endpoint(&self) -> Option<&NotificationEndpoint<EmailAddress>> {
         self.notification_email.as_ref()
     }
 
-    /// `notification_webhook`: `None` when no webhook was subscribed.
+    /// `notification_webhook` as carried: valid, or (read leniently) unchecked text.
     #[must_use]
-    pub const fn notification_webhook(&self) -> Option<&WebhookUrl> {
+    pub const fn notification_webhook_endpoint(&self) -> Option<&NotificationEndpoint<WebhookUrl>> {
         self.notification_webhook.as_ref()
     }
 
@@ -419,6 +524,7 @@ impl Credentials {
             key::AWS_SECRET_ACCESS_KEY,
             secret(self.access_key.secret().expose_secret()),
         )?;
+        // Written as carried, so reading back (leniently) gives the same value.
         if let Some(email) = &self.notification_email {
             map.serialize_entry(key::NOTIFICATION_EMAIL, email.as_str())?;
         }

@@ -193,7 +193,12 @@ impl Serialize for LabelView<'_> {
 /// are the entries under the label `aws-ses`; when there are none, entries under any other
 /// label (a user-provided service, say) that carry the tag `aws-ses`. Other services are
 /// ignored, and so are keys this crate does not know (Cloud Foundry adds some); the known
-/// keys of an SES entry are type-checked and its credentials read strictly.
+/// keys of an SES entry are type-checked and its credentials read strictly, with one
+/// exception: `notification_email` and `notification_webhook`, which an application does
+/// not need to send mail, are read leniently. One that fails this crate's rules (stricter
+/// than those the broker applied when it stored the value) is kept as
+/// [`NotificationEndpoint::Unchecked`](crate::NotificationEndpoint::Unchecked), its raw
+/// text and the reason, and the rest of the credentials are read as usual.
 ///
 /// Like [`Credentials`], `Serialize` redacts the secrets; [`VcapServices::with_secrets`]
 /// writes them.
@@ -406,11 +411,12 @@ impl<'a> Entry<'a> {
             .ok_or_else(|| VcapError::Missing {
                 path: self.path("credentials"),
             })?;
-        let credentials =
-            Credentials::from_value(credentials).map_err(|source| VcapError::Credentials {
+        let credentials = Credentials::from_value_lenient(credentials).map_err(|source| {
+            VcapError::Credentials {
                 path: self.path("credentials"),
                 source,
-            })?;
+            }
+        })?;
         Ok(SesBinding {
             label: label.to_owned(),
             name: name.to_owned(),
