@@ -1,4 +1,5 @@
-//! RSASSA-PKCS1-v1_5 verification of an SNS message over a caller-supplied certificate.
+//! RSASSA-PKCS1-v1_5 verification of an SNS message over a signing certificate parsed
+//! once.
 
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey as _;
@@ -27,60 +28,177 @@ fn to_time(t: x509_cert::time::Time) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(secs).ok()
 }
 
-pub(super) fn verify(
-    message: &Message,
-    certificate: &[u8],
-    now: Option<OffsetDateTime>,
-) -> Result<(), SnsError> {
-    if certificate.len() > MAX_CERTIFICATE_BYTES {
-        return Err(bad_certificate(format!(
-            "is {} bytes long; at most {MAX_CERTIFICATE_BYTES} are accepted",
-            certificate.len()
-        )));
+/// An SNS signing certificate, parsed: its RSA public key (at least 2048 bits) ready for
+/// both signature versions, and its validity period.
+///
+/// Parsing an X.509 certificate and preparing its key costs more than checking a signature
+/// with it, and SNS signs every message of a region with the same certificate for months.
+/// So parse it once, when it is first fetched, and cache it by the `SigningCertURL` it came
+/// from (after [`check_cert_url`](super::check_cert_url) accepted that URL); then each
+/// message costs one signature check. [`Verifier::verify`](super::Verifier::verify) takes
+/// the parsed certificate and refuses it outside its validity period, so an expired one
+/// in the cache is never used: fetch it again.
+///
+/// The certificate's chain is not checked: its authority is the HTTPS fetch from an SNS
+/// host, which is why the URL rules matter.
+///
+/// ```
+/// use ses_broker::sns::SigningCertificate;
+/// let pem = include_bytes!("../../tests/data/sns/cert.pem");
+/// let certificate = SigningCertificate::parse(pem)?;
+/// assert_eq!(certificate.key_bits(), 2048);
+/// assert!(certificate.is_valid_at(certificate.not_before()));
+/// assert!(!certificate.is_valid_at(certificate.not_after() + time::Duration::SECOND));
+/// # Ok::<(), ses_broker::sns::SnsError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SigningCertificate {
+    sha1: VerifyingKey<sha1::Sha1>,
+    sha256: VerifyingKey<sha2::Sha256>,
+    key_bits: usize,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+}
+
+impl SigningCertificate {
+    /// Parses a certificate as fetched: PEM (`-----BEGIN CERTIFICATE-----`, as SNS serves
+    /// it) or DER.
+    ///
+    /// # Errors
+    /// [`SnsError::Certificate`] when the bytes are over 10 KiB, not an X.509 certificate,
+    /// hold no RSA key, a key under 2048 bits, or a validity period out of range.
+    pub fn parse(bytes: &[u8]) -> Result<Self, SnsError> {
+        if bytes.starts_with(b"-----BEGIN") {
+            Self::from_pem(bytes)
+        } else {
+            Self::from_der(bytes)
+        }
     }
-    let cert = if certificate.starts_with(b"-----BEGIN") {
-        Certificate::from_pem(certificate)
-    } else {
-        Certificate::from_der(certificate)
+
+    /// Parses a PEM certificate.
+    ///
+    /// # Errors
+    /// As [`SigningCertificate::parse`].
+    pub fn from_pem(pem: &[u8]) -> Result<Self, SnsError> {
+        check_size(pem)?;
+        Self::from_certificate(&Certificate::from_pem(pem).map_err(not_x509)?)
     }
-    .map_err(|e| bad_certificate(format!("is not an X.509 certificate in PEM or DER: {e}")))?;
-    let tbs = cert.tbs_certificate();
-    if let Some(now) = now {
+
+    /// Parses a DER certificate.
+    ///
+    /// # Errors
+    /// As [`SigningCertificate::parse`].
+    pub fn from_der(der: &[u8]) -> Result<Self, SnsError> {
+        check_size(der)?;
+        Self::from_certificate(&Certificate::from_der(der).map_err(not_x509)?)
+    }
+
+    fn from_certificate(cert: &Certificate) -> Result<Self, SnsError> {
+        let tbs = cert.tbs_certificate();
         let validity = tbs.validity();
         let (Some(not_before), Some(not_after)) =
             (to_time(validity.not_before), to_time(validity.not_after))
         else {
             return Err(bad_certificate("has a validity period out of range"));
         };
-        if now < not_before || now > not_after {
+        let spki = tbs
+            .subject_public_key_info()
+            .to_der()
+            .map_err(|e| bad_certificate(format!("has an unreadable public key: {e}")))?;
+        let key = rsa::PublicKey::from_public_key_der(&spki)
+            .map_err(|e| bad_certificate(format!("does not hold an RSA public key: {e}")))?;
+        let key_bits = key.size().saturating_mul(8);
+        if key_bits < MIN_KEY_BITS {
             return Err(bad_certificate(format!(
-                "is valid from {} to {} (unix seconds), not now",
-                not_before.unix_timestamp(),
-                not_after.unix_timestamp()
+                "has a {key_bits}-bit key; at least {MIN_KEY_BITS} bits are required"
             )));
         }
+        Ok(Self {
+            sha1: VerifyingKey::new(key.clone()),
+            sha256: VerifyingKey::new(key),
+            key_bits,
+            not_before,
+            not_after,
+        })
     }
-    let spki = tbs
-        .subject_public_key_info()
-        .to_der()
-        .map_err(|e| bad_certificate(format!("has an unreadable public key: {e}")))?;
-    let key = rsa::PublicKey::from_public_key_der(&spki)
-        .map_err(|e| bad_certificate(format!("does not hold an RSA public key: {e}")))?;
-    let bits = key.size().saturating_mul(8);
-    if bits < MIN_KEY_BITS {
+
+    /// The start of the validity period (`notBefore`).
+    #[must_use]
+    pub const fn not_before(&self) -> OffsetDateTime {
+        self.not_before
+    }
+
+    /// The end of the validity period (`notAfter`), inclusive.
+    #[must_use]
+    pub const fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// Whether `now` lies within the validity period, both ends included.
+    #[must_use]
+    pub fn is_valid_at(&self, now: OffsetDateTime) -> bool {
+        self.not_before <= now && now <= self.not_after
+    }
+
+    /// The size of the RSA modulus in bits.
+    #[must_use]
+    pub const fn key_bits(&self) -> usize {
+        self.key_bits
+    }
+
+    /// Refuses the certificate at `now` when it is outside its validity period.
+    pub(super) fn check_valid_at(&self, now: OffsetDateTime) -> Result<(), SnsError> {
+        if self.is_valid_at(now) {
+            Ok(())
+        } else {
+            Err(bad_certificate(format!(
+                "is valid from {} to {}, not at {}",
+                utc(self.not_before),
+                utc(self.not_after),
+                utc(now)
+            )))
+        }
+    }
+
+    /// The signature over [`Message::string_to_sign`]: SHA1withRSA for `SignatureVersion`
+    /// 1, SHA256withRSA for 2.
+    pub(super) fn verify_signature(&self, message: &Message) -> Result<(), SnsError> {
+        let signature =
+            Signature::try_from(message.signature()).map_err(|_| SnsError::BadSignature)?;
+        let signed = message.string_to_sign();
+        let outcome = match message.signature_version() {
+            SignatureVersion::V1 => self.sha1.verify(signed.as_bytes(), &signature),
+            SignatureVersion::V2 => self.sha256.verify(signed.as_bytes(), &signature),
+        };
+        outcome.map_err(|_| SnsError::BadSignature)
+    }
+}
+
+fn check_size(bytes: &[u8]) -> Result<(), SnsError> {
+    if bytes.len() > MAX_CERTIFICATE_BYTES {
         return Err(bad_certificate(format!(
-            "has a {bits}-bit key; at least {MIN_KEY_BITS} bits are required"
+            "is {} bytes long; at most {MAX_CERTIFICATE_BYTES} are accepted",
+            bytes.len()
         )));
     }
-    let signature = Signature::try_from(message.signature()).map_err(|_| SnsError::BadSignature)?;
-    let signed = message.string_to_sign();
-    let outcome = match message.signature_version() {
-        SignatureVersion::V1 => {
-            VerifyingKey::<sha1::Sha1>::new(key).verify(signed.as_bytes(), &signature)
-        }
-        SignatureVersion::V2 => {
-            VerifyingKey::<sha2::Sha256>::new(key).verify(signed.as_bytes(), &signature)
-        }
-    };
-    outcome.map_err(|_| SnsError::BadSignature)
+    Ok(())
+}
+
+fn not_x509(e: x509_cert::der::Error) -> SnsError {
+    bad_certificate(format!("is not an X.509 certificate in PEM or DER: {e}"))
+}
+
+/// `2026-11-30T05:40:12Z`: RFC 3339 in UTC to the second, without `time`'s formatting
+/// feature for this one message.
+fn utc(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
