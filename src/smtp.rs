@@ -2,7 +2,7 @@
 //! (host, ports, TLS modes) an application connects to.
 //!
 //! The SMTP user name is the binding's access key id; the password is derived from its
-//! secret with AWS's documented SigV4 chain (SPEC §6):
+//! secret with AWS's documented SigV4 chain:
 //!
 //! ```text
 //! k = HMAC-SHA256("AWS4" + secret, "11111111")      the date is a fixed literal
@@ -49,7 +49,8 @@ const TERMINAL: &[u8] = b"aws4_request";
 const MESSAGE: &[u8] = b"SendRawEmail";
 const KEY_PREFIX: &[u8] = b"AWS4";
 
-/// Derives the SES SMTP password for `secret` in `region` (SPEC §6).
+/// Derives the SES SMTP password for `secret` in `region` (the chain in the
+/// [module documentation](self)).
 ///
 /// Passwords are region-specific: one derived for `us-gov-west-1` does not authenticate in
 /// `us-gov-east-1`. The FIPS and plain hosts of a region share the password, which is
@@ -133,7 +134,7 @@ const OPAD: u8 = 0x5c;
 /// Every buffer the chain writes key material into, wiped once when the derivation ends.
 ///
 /// The chain is HMAC-SHA256 written on `sha2`'s block function rather than with the
-/// `hmac` crate. Why: the issue sets a budget of 1.3x the 20 SHA-256 compressions the
+/// `hmac` crate. Why: the project sets a budget of 1.3x the 20 SHA-256 compressions the
 /// chain needs, and the generic `Hmac` (its block buffer, its per-call key block, its
 /// wiping of each state on drop) measured about 1.5x here. Every HMAC in the chain has a
 /// key of at most one block and a message of at most 55 bytes (region codes are at most
@@ -322,10 +323,9 @@ impl SmtpPort {
 /// Regions with an SES SMTP endpoint, and whether it has a FIPS host.
 ///
 /// A snapshot assembled from AWS's own SMTP region list in its code library, the AWS
-/// General Reference as quoted by third parties, and nodemailer's list (see
-/// `reference/smtp-password.md` §3.3). A FIPS host is listed only where a source shows
-/// one for SMTP (us-east-2 and us-gov-east-1 have FIPS API endpoints, but no source
-/// confirms a FIPS SMTP host there).
+/// General Reference as quoted by third parties, and nodemailer's list. A FIPS host is
+/// listed only where a source shows one for SMTP (us-east-2 and us-gov-east-1 have FIPS
+/// API endpoints, but no source confirms a FIPS SMTP host there).
 const SMTP_REGIONS: [(&str, bool); 19] = [
     ("us-east-1", true),
     ("us-east-2", false),
@@ -514,7 +514,7 @@ mod tests {
         }
     }
 
-    /// Issue 10 item 5: the encoder's result was ignored (`let _ =`), so a buffer it could
+    /// The encoder's result was once ignored (`let _ =`), so a buffer it could
     /// not fill would have passed, zeros and all, for a password.
     #[test]
     fn encoding_that_does_not_fill_the_buffer_yields_nothing() {

@@ -301,7 +301,7 @@ impl Binding {
     }
 
     /// The binding's credentials as the application sees them: the stored instance
-    /// outputs with this binding's outputs layered on top (SPEC 7; the binding wins a
+    /// outputs with this binding's outputs layered on top (the binding wins a
     /// clash, though the two sets share no key).
     ///
     /// # Errors

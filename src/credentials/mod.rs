@@ -1,4 +1,4 @@
-//! The binding credentials an application receives (SPEC §7): the broker's instance
+//! The binding credentials an application receives: the broker's instance
 //! outputs merged with the binding's, key for key as the deployed cloud.gov broker
 //! delivers them, plus a few clearly named extra keys.
 
@@ -114,7 +114,7 @@ pub(crate) mod key {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
-    /// The instance's outputs (SPEC 7), which every binding of the instance carries.
+    /// The instance's outputs, which every binding of the instance carries.
     pub(crate) instance: InstanceOutputs,
     /// The SMTP host.
     pub(crate) smtp_server: DomainName,

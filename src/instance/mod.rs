@@ -536,7 +536,7 @@ impl Instance {
         &self.platform_topic_arns
     }
 
-    /// The DNS records the customer must publish (SPEC 5), given the DKIM tokens and
+    /// The DNS records the customer must publish, given the DKIM tokens and
     /// signing zone SES reported for the identity. For a generated domain these are the
     /// records the broker publishes itself (see [`Self::broker_managed_records`]).
     ///

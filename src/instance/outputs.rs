@@ -1,4 +1,4 @@
-//! The instance outputs (SPEC 7) and what an update changes in them.
+//! The instance outputs every binding carries, and what an update changes in them.
 
 use serde::Serialize;
 
@@ -203,7 +203,8 @@ impl InstanceUpdate {
 }
 
 impl Instance {
-    /// The instance outputs of SPEC 7, given the DKIM tokens and signing zone SES reported.
+    /// The instance outputs ([`InstanceOutputs`]), given the DKIM tokens and signing zone
+    /// SES reported.
     ///
     /// # Errors
     /// [`DnsError`] when the records cannot be derived (see [`Self::required_records`]).

@@ -9,7 +9,7 @@ use core::fmt;
 use super::thresholds::Metric;
 use crate::{AlarmName, ConfigurationSetName, InstanceId, NAME_PREFIX};
 
-/// The configuration set of an instance: `csb-aws-ses-<instance_id>` (SPEC 4), the same
+/// The configuration set of an instance: `csb-aws-ses-<instance_id>`, the same
 /// name [`Instance::configuration_set_name`](crate::Instance::configuration_set_name) gives.
 /// Always valid: an [`InstanceId`] is at most 52 characters of the set name alphabet, so the
 /// whole is at most 64.
@@ -57,7 +57,8 @@ pub struct AlarmKind {
 }
 
 impl AlarmKind {
-    /// The four alarms, in the order of SPEC 4.
+    /// The four alarms: bounce warning, bounce critical, complaint warning, complaint
+    /// critical.
     pub const ALL: [Self; 4] = [
         Self::new(Metric::Bounce, Severity::Warning),
         Self::new(Metric::Bounce, Severity::Critical),
