@@ -1,6 +1,7 @@
 //! Deriving the SPEC 5 records and rendering every format, beside a baseline that only
-//! formats the same strings with `format!` (no validation, no record model), and the cost
-//! against the number of DMARC report recipients (1, 10, 100: it should grow linearly).
+//! formats the same strings with `format!` (no validation, no record model), the cost
+//! against the number of DMARC report recipients (1, 10, 100: it should grow linearly),
+//! and reading and checking `dig` answers beside splitting their lines into fields.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,8 +13,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ses_broker::{
-    DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, RequiredRecords,
-    required_records,
+    dns::{DkimSigning, DmarcRecipients, ObservedRecord, RequiredRecords, check, required_records},
+    values::{DomainName, EmailAddress, Region},
 };
 
 struct Fixture {
@@ -154,5 +155,37 @@ fn recipients(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, derive_and_render, recipients);
+/// `sesctl records --check`: reading answer lines (the fixture's zone lines, the shape
+/// `dig` prints) and checking them, beside a baseline that only splits each line into
+/// whitespace-separated fields, as a shell script's `read name ttl class type data` would.
+fn check_answers(c: &mut Criterion) {
+    let f = Fixture::new(2);
+    let required = f.derive();
+    let answers = required.to_zone_file();
+    let mut g = c.benchmark_group("dns_check");
+    g.bench_function("baseline_split_fields", |b| {
+        b.iter(|| {
+            black_box(&answers)
+                .lines()
+                .map(|l| l.split_whitespace().count())
+                .sum::<usize>()
+        });
+    });
+    g.bench_function("parse_dig", |b| {
+        b.iter(|| {
+            ObservedRecord::parse_dig(black_box(&answers))
+                .unwrap()
+                .len()
+        });
+    });
+    g.bench_function("parse_dig_and_check", |b| {
+        b.iter(|| {
+            let observed = ObservedRecord::parse_dig(black_box(&answers)).unwrap();
+            check(&required, &observed).is_ok()
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, derive_and_render, recipients, check_answers);
 criterion_main!(benches);

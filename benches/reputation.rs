@@ -9,7 +9,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ses_broker::{Counts, Level, Rates, Thresholds};
+use ses_broker::{
+    reputation::Counts, reputation::Level, reputation::Rates, reputation::Thresholds,
+};
 
 const SAMPLES: usize = 1_000_000;
 

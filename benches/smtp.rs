@@ -15,7 +15,7 @@ use std::hint::black_box;
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit as _, Mac as _};
-use ses_broker::{Region, SecretAccessKey, smtp};
+use ses_broker::{smtp, values::Region, values::SecretAccessKey};
 use sha2::Sha256;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -11,10 +11,11 @@
 )]
 
 use ses_broker::{
-    AccessKey, AccessKeyId, AlarmDefinition, AlarmNotification, BindParams, Binding, BrokerConfig,
-    Catalog, Counts, DkimSigning, Instance, ObservedRecord, ProvisionParams, RecordDiff,
-    RecordFormat, RecordStatus, SecretAccessKey, Thresholds, VcapServices, check,
-    zone_file_fragment,
+    AccessKey, BindParams, Binding, BrokerConfig, Catalog, Instance, ProvisionParams, VcapServices,
+    dns::DkimSigning, dns::ObservedRecord, dns::RecordDiff, dns::RecordFormat, dns::RecordStatus,
+    dns::check, dns::zone_file_fragment, reputation::AlarmDefinition,
+    reputation::AlarmNotification, reputation::Counts, reputation::Thresholds, values::AccessKeyId,
+    values::SecretAccessKey,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -104,7 +105,7 @@ fn main() -> Result<(), Error> {
         let status = match &verdict.status {
             RecordStatus::Present => "present".to_owned(),
             RecordStatus::Missing => "MISSING".to_owned(),
-            RecordStatus::Wrong { found } => format!("WRONG (found {found:?})"),
+            RecordStatus::Wrong { found, .. } => format!("WRONG (found {found:?})"),
             other => format!("{other:?}"),
         };
         println!("{:<28} {status}", verdict.key.as_str());
@@ -246,7 +247,7 @@ fn step(title: &str) {
 /// The record edits of an update as zone-file lines, each marked with what to do with it.
 fn diff_lines(diff: &RecordDiff) -> String {
     let mut out = String::new();
-    let mut mark = |action: &str, set: &ses_broker::RecordSet| {
+    let mut mark = |action: &str, set: &ses_broker::dns::RecordSet| {
         for line in zone_file_fragment([set]).lines() {
             out.push_str(&format!("{action:<7}{line}\n"));
         }

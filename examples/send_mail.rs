@@ -40,7 +40,7 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials as SmtpCredentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
-use ses_broker::{Credentials, EmailAddress, VcapServices};
+use ses_broker::{Credentials, VcapServices, values::EmailAddress};
 
 const USAGE: &str = "usage: send_mail --to ADDR [options]
 

@@ -17,8 +17,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use ses_broker::{
-    BrokerManagedRecords, DkimSigning, DkimToken, DmarcRecipients, DomainName, EmailAddress,
-    RecordFormat, RecordType, Region, RequiredRecords, required_records,
+    dns::BrokerManagedRecords, dns::DkimSigning, dns::DkimToken, dns::DmarcRecipients,
+    dns::RecordFormat, dns::RecordType, dns::RequiredRecords, dns::required_records,
+    values::DomainName, values::EmailAddress, values::Region,
 };
 
 struct Case {

@@ -1,5 +1,7 @@
 //! The OSBAPI catalog: the `aws-ses` offering, its `domain` plan and parameter schemas.
 
+use crate::prelude::*;
+
 use serde_json::{Value, json};
 
 use crate::params::{MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN, MAX_SOURCE_IPS};

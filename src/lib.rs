@@ -101,10 +101,10 @@
 //!
 //! SES answers `CreateEmailIdentity` with three DKIM tokens and the zone that signs them.
 //! [`Instance::required_records`] turns them into the records to publish, rendered for a
-//! person or a tool ([`RecordFormat`]); [`check`] compares them with what DNS answers:
+//! person or a tool ([`RecordFormat`](dns::RecordFormat)); [`dns::check`] compares them with what DNS answers:
 //!
 //! ```
-//! use ses_broker::{DkimSigning, ObservedRecord, RecordFormat, RecordStatus, check};
+//! use ses_broker::{dns::DkimSigning, dns::ObservedRecord, dns::RecordFormat, dns::RecordStatus, dns::check};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 //! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
@@ -144,11 +144,11 @@
 //! ### 3. Bind: an IAM user, its policy, its key
 //!
 //! [`Binding::plan`] says what to create in IAM and SNS; once IAM has issued the access
-//! key, [`BindingPlan::with_access_key`] makes the binding and
+//! key, [`BindingPlan::with_access_key`](binding::BindingPlan::with_access_key) makes the binding and
 //! [`Binding::credentials`] the payload the bind response carries:
 //!
 //! ```
-//! use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, SecretAccessKey};
+//! use ses_broker::{AccessKey, values::AccessKeyId, BindParams, Binding, values::SecretAccessKey};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 //! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
@@ -156,7 +156,7 @@
 //! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
 //! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
 //! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
-//! # let dkim = ses_broker::DkimSigning::for_region(
+//! # let dkim = ses_broker::dns::DkimSigning::for_region(
 //! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?, "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
 //! #      "abcdefghijklmnopqrstuvwxyz234567".parse()?],
 //! #     instance.region())?;
@@ -202,11 +202,11 @@
 //! # let params = ProvisionParams::from_json(r#"{"domain": "agency.gov",
 //! #     "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
 //! # let instance = Instance::new(&config, "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?, params)?;
-//! # let dkim = ses_broker::DkimSigning::for_region(
+//! # let dkim = ses_broker::dns::DkimSigning::for_region(
 //! #     ["4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?, "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp".parse()?,
 //! #      "abcdefghijklmnopqrstuvwxyz234567".parse()?],
 //! #     instance.region())?;
-//! # use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, SecretAccessKey};
+//! # use ses_broker::{AccessKey, values::AccessKeyId, BindParams, Binding, values::SecretAccessKey};
 //! # let plan = Binding::plan(&instance, "0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b".parse()?,
 //! #     BindParams::from_json("{}")?);
 //! # let key = AccessKey::new(AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE")?,
@@ -238,12 +238,12 @@
 //!
 //! ### 5. Reputation: thresholds, alarms, and an exact assessment
 //!
-//! [`Thresholds::cloud_gov`] is 2 % / 4 % bounces and 0.04 % / 0.08 % complaints.
-//! [`AlarmDefinition::for_instance`] gives the four CloudWatch alarms to create; an
+//! [`Thresholds::cloud_gov`](reputation::Thresholds::cloud_gov) is 2 % / 4 % bounces and 0.04 % / 0.08 % complaints.
+//! [`AlarmDefinition::for_instance`](reputation::AlarmDefinition::for_instance) gives the four CloudWatch alarms to create; an
 //! operator tool that has counts rather than CloudWatch's rates assesses them exactly:
 //!
 //! ```
-//! use ses_broker::{AlarmDefinition, Counts, Level, Thresholds};
+//! use ses_broker::{reputation::AlarmDefinition, reputation::Counts, reputation::Level, reputation::Thresholds};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 //! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
@@ -278,12 +278,14 @@
 //! The alarm reaches the broker as an SNS notification whose `Message` is CloudWatch's
 //! JSON. Verify it first (`sns::Verifier::verify`, the `verify` feature) and decide with
 //! `sns::VerifiedMessage::decide_alarm`: only a message SNS signed may pause sending. The
-//! rules are those of [`AlarmNotification::decide_unverified`], which the alarm below (built
-//! in place, so there is no signature to check) uses directly: it pauses only when a
-//! critical alarm of this broker enters ALARM; everything else is ignored with a reason:
+//! rules are those of
+//! [`AlarmNotification::decide_unverified`](reputation::AlarmNotification::decide_unverified),
+//! which the alarm below (built in place, so there is no signature to check) uses directly:
+//! it pauses only when a critical alarm of this broker enters ALARM; everything else is
+//! ignored with a reason:
 //!
 //! ```
-//! use ses_broker::{AlarmDecision, AlarmNotification};
+//! use ses_broker::{reputation::AlarmDecision, reputation::AlarmNotification};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # use ses_broker::{BrokerConfig, Instance, ProvisionParams};
 //! # let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
@@ -322,81 +324,59 @@
 //!
 //! ## Map of the crate
 //!
-//! - Validated values ([`DomainName`], [`EmailAddress`], [`Region`], [`Arn`], ...): each can
-//!   only be made through its parser, so no invalid value exists; `Display` is canonical.
-//! - [`Catalog`]: the OSBAPI v2.17 catalog with draft-04 parameter schemas.
-//! - [`ProvisionParams`], [`BindParams`], [`Update`]: parameters, with [`ParamErrors`].
-//! - [`BrokerConfig`], [`Instance`], [`InstanceOutputs`]: what provisioning derives: the
-//!   sending domain, resource names, ARNs, and the outputs every binding carries.
-//! - [`RequiredRecords`] and the rest of the DNS model: the records a customer publishes,
-//!   their renderings, [`check`] against what DNS answers, and [`RecordDiff`] for updates.
-//! - [`Binding`], [`Credentials`], [`smtp::password`], [`VcapServices`]: what binding
-//!   makes, what the application sees, and how it reads it back.
-//! - [`Thresholds`], [`AlarmDefinition`], [`AlarmNotification`]: reputation protection.
-//! - [`sns`]: SNS messages an HTTPS endpoint receives: parsing, string-to-sign, certificate
-//!   and subscribe URL rules, topic and age checks; signatures with the `verify` feature.
-//! - [`events`]: SES sending events (bounce, complaint, delivery, ...) in both formats.
-//! - [`rationale`]: why the thresholds, the derivations and the names are what they are,
-//!   and why each difference from the deployed broker.
+//! The root holds the lifecycle types a first-time user needs ([`Catalog`],
+//! [`ProvisionParams`], [`BrokerConfig`], [`Instance`], [`InstanceOutputs`], [`Binding`],
+//! [`AccessKey`], [`Credentials`], [`VcapServices`], [`ParamErrors`]); everything else lives
+//! in the module of its concern, listed here from the bottom of the dependency order up:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`values`] | validated vocabulary (`DomainName`, `EmailAddress`, `Region`, `Arn`, ids, `WebhookUrl`, `SourceIp`, key material): made only through a parser, `Display` canonical |
+//! | [`dns`] | the records a customer publishes: DMARC, SPF, DKIM, MAIL FROM; renderings; [`dns::check`] against what DNS answers; record diffs |
+//! | [`smtp`] | [`smtp::password`], the SMTP endpoint, ports and TLS modes |
+//! | [`params`] | provision, update and bind parameters, with every problem at once ([`ParamErrors`]) |
+//! | [`catalog`] | the OSBAPI v2.17 catalog with draft-04 parameter schemas |
+//! | [`instance`] | [`BrokerConfig`], [`Instance`], its resource names and ARNs, [`InstanceOutputs`], updates |
+//! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
+//! | [`credentials`] | the binding payload ([`Credentials`]) and reading it back from `VCAP_SERVICES` |
+//! | [`binding`] | the IAM user, its policy and the subscriptions of a binding |
+//! | [`sns`] | SNS messages: parsing, string-to-sign, certificate and subscribe URL rules; signatures with the `verify` feature |
+//! | [`events`] | SES sending events (bounce, complaint, delivery, ...) in both formats |
+//! | [`rationale`] | why the thresholds, derivations and names are what they are, and each difference from the deployed broker |
+#![no_std]
 #![forbid(unsafe_code)]
 
-// The public interface: private modules, each re-exported below (`smtp` is also a public
-// path, for `smtp::password`).
-mod binding;
-mod catalog;
-mod credentials;
-mod dns;
-mod instance;
-mod params;
-pub mod rationale;
-mod reputation;
-pub mod smtp;
-// Named concepts with several types each: public modules (`sns::Message`, `events::Event`).
+// The core needs an allocator, nothing else: `String`, `Vec` and `BTreeMap` come from
+// `alloc`. The `std` feature (on by default) only turns on the dependencies' own `std`
+// features; no item of this crate needs `std` (its errors implement `core::error::Error`).
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod prelude;
+
+// The public modules, one per concern, listed bottom up: each imports only modules above
+// it in this list, always from the module that defines a name (never through the
+// re-exports below). `.ci/check-modules.py` enforces both rules.
+pub mod binding;
+pub mod catalog;
+pub mod credentials;
+pub mod dns;
 pub mod events;
+pub mod instance;
+pub mod params;
+pub mod rationale;
+pub mod reputation;
+pub mod smtp;
 pub mod sns;
-mod values;
+pub mod values;
 
-pub use binding::{
-    BindError, BindWarning, Binding, BindingPlan, IAM_PATH, MAX_INLINE_POLICY_CHARS, Policy,
-    Protocol, Subscription,
-};
-pub use catalog::{Catalog, CatalogError, PLAN_ID, PLAN_NAME, SERVICE_ID, SERVICE_NAME};
-pub use credentials::{Credentials, CredentialsError, NotificationEndpoint, WithSecrets};
-pub use instance::names::{
-    AlarmName, ConfigurationSetName, IamPath, IamUserName, KmsAlias, TopicName,
-};
-pub use instance::outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
-pub use instance::{
-    BrokerConfig, ConfigError, Instance, InstanceError, MAX_DEFAULT_ZONE_LEN, NAME_PREFIX, Topic,
-    generated_domain,
-};
-pub use params::{
-    BindParams, MAX_DMARC_RECORD_LEN, MAX_DOCUMENT_BYTES, MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN,
-    MAX_SOURCE_IPS, ParamError, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams,
-    ProvisionParamsBuilder, ROOT_PATH, Update,
-};
-pub use smtp::{SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
-pub use values::secret::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
-pub use values::{
-    AccountId, Arn, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Partition,
-    Region, SourceIp, ValueError, ValueKind, WebhookUrl,
-};
-
-pub use reputation::{
-    AlarmDecision, AlarmDefinition, AlarmDimension, AlarmError, AlarmKind, AlarmNames,
-    AlarmNotification, AlarmState, Assessment, AwsStanding, Counts, Dimension, IgnoreReason, Level,
-    Metric, MetricAssessment, MetricQuery, MetricThresholds, NotifyTarget, Plan, Rates, Ratio,
-    RecognisedAlarm, ReputationError, Severity, Thresholds, Trigger, TriggerShape, WatchedMetric,
-    configuration_set_of,
-};
-
-pub use credentials::vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};
-pub use dns::{
-    BrokerManagedRecords, CISA_AGGREGATE_ADDRESS, ChangeBatch, CheckReport, Conflict, DkimSigning,
-    DkimToken, DmarcError, DmarcPolicy, DmarcRecipients, DmarcRecord, DmarcUri, DnsError,
-    MAX_CHARACTER_STRING, MxData, ObservedRecord, OwnerName, RecordChange, RecordCheck, RecordData,
-    RecordDiff, RecordFormat, RecordKey, RecordSet, RecordStatus, RecordType, RequiredRecords,
-    ResourceRecord, ResourceRecordSet, Route53Change, SPF_LOOKUP_LIMIT, SpfError, SpfLookups,
-    SpfMerge, SpfRecord, SpfTerm, SpfTermKind, Ttl, TxtData, check, default_signing_zone,
-    required_records, route53_change_batch, zone_file_fragment,
-};
+// The lifecycle types a first-time user needs, at the root (as `url::Url` is): the
+// catalog, the parameters, the instance and its outputs, the binding and what an
+// application reads back. Everything else is reached through its module.
+pub use binding::Binding;
+pub use catalog::Catalog;
+pub use credentials::{Credentials, VcapServices};
+pub use instance::{BrokerConfig, Instance, InstanceOutputs};
+pub use params::{BindParams, ParamErrors, ProvisionParams};
+pub use values::AccessKey;

@@ -17,7 +17,7 @@
 //! refused it since March 2021.
 //!
 //! ```
-//! use ses_broker::{Region, SecretAccessKey, smtp};
+//! use ses_broker::{values::Region, values::SecretAccessKey, smtp};
 //! let secret = SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
 //! let region = Region::parse("us-east-2")?;
 //! let password = smtp::password(&secret, &region);
@@ -30,14 +30,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::prelude::*;
+
 use base64::Engine as _;
 use sha2::block_api::compress256;
 use sha2::{Digest as _, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::values::secret::SecretAccessKey;
 use crate::values::secret::{SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION};
 use crate::values::{DomainName, Region};
-use crate::{SecretAccessKey, SmtpPassword};
+// Defined with the other secrets (`values`) so that SMTP and credentials both build on it
+// without depending on each other; `smtp::SmtpPassword` is its public path.
+pub use crate::values::secret::SmtpPassword;
 
 /// SHA-256's block size, which is also the size of an HMAC-SHA256 key block.
 const BLOCK: usize = 64;
@@ -69,12 +74,12 @@ pub fn password(secret: &SecretAccessKey, region: &Region) -> SmtpPassword {
 /// secret memory themselves; [`password`] is the everyday form.
 ///
 /// ```
-/// use ses_broker::{Region, SecretAccessKey, smtp};
+/// use ses_broker::{values::Region, values::SecretAccessKey, smtp};
 /// let secret = SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
 /// let mut buf = [0_u8; 44];
 /// let text = smtp::password_into(&secret, &Region::parse("us-east-1")?, &mut buf);
 /// assert_eq!(text, "BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 pub fn password_into<'b>(
     secret: &SecretAccessKey,
@@ -402,7 +407,7 @@ impl SmtpEndpoint {
     /// [`SmtpError::UnknownRegion`] for any other region not in the list.
     ///
     /// ```
-    /// use ses_broker::{Region, smtp::{SmtpEndpoint, SmtpError}};
+    /// use ses_broker::{values::Region, smtp::{SmtpEndpoint, SmtpError}};
     /// let plain = SmtpEndpoint::for_region(&Region::parse("eu-west-1")?)?;
     /// assert_eq!(plain.host().as_str(), "email-smtp.eu-west-1.amazonaws.com");
     /// assert!(!plain.is_fips());

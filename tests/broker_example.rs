@@ -14,7 +14,7 @@ mod aws;
 mod osbapi;
 
 use serde_json::{Value, json};
-use ses_broker::{BrokerConfig, PLAN_ID, SERVICE_ID};
+use ses_broker::{BrokerConfig, catalog::PLAN_ID, catalog::SERVICE_ID};
 
 use aws::InMemoryAws;
 use osbapi::{Broker, Request, Response};

@@ -8,7 +8,7 @@
 )]
 
 use serde_json::{Value, json};
-use ses_broker::{BindParams, Catalog, PLAN_ID, ProvisionParams, SERVICE_ID};
+use ses_broker::{BindParams, Catalog, ProvisionParams, catalog::PLAN_ID, catalog::SERVICE_ID};
 
 fn schemas() -> [(&'static str, Value); 3] {
     [

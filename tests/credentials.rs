@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use ses_broker::{Credentials, CredentialsError, VcapError, VcapServices};
+use ses_broker::{
+    Credentials, VcapServices, credentials::CredentialsError, credentials::VcapError,
+};
 
 const VCAP_DEPLOYED: &str =
     include_str!("fixtures/credentials/vcap_deployed_generated_domain.json");
@@ -473,7 +475,7 @@ fn payload_types_are_send_and_sync() {
     send_sync::<CredentialsError>();
     send_sync::<VcapServices>();
     send_sync::<VcapError>();
-    send_sync::<ses_broker::SesBinding>();
+    send_sync::<ses_broker::credentials::SesBinding>();
 }
 
 // ---- VCAP_SERVICES.
@@ -705,7 +707,7 @@ fn vcap_broken_documents_name_the_path() {
 /// wants SMTP could not read its credentials. The app side keeps it as unchecked text.
 #[test]
 fn vcap_reads_notification_endpoints_that_fail_todays_rules_leniently() {
-    use ses_broker::NotificationEndpoint;
+    use ses_broker::credentials::NotificationEndpoint;
     let mut stored = deployed_customer();
     // Accepted by older rules: a private-address webhook and an address with no dot.
     stored["notification_webhook"] = json!("https://10.1.2.3/hook");

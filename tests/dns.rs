@@ -11,10 +11,13 @@
 
 use proptest::prelude::*;
 use ses_broker::{
-    BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
-    DmarcRecord, DomainName, EmailAddress, ObservedRecord, OwnerName, RecordData, RecordFormat,
-    RecordKey, RecordSet, RecordStatus, RecordType, Region, RequiredRecords, SpfRecord, Ttl,
-    TxtData, check, required_records, route53_change_batch, zone_file_fragment,
+    dns::{
+        BrokerManagedRecords, Conflict, DkimSigning, DkimToken, DmarcPolicy, DmarcRecipients,
+        DmarcRecord, Mismatch, ObservedRecord, OwnerName, RecordData, RecordFormat, RecordKey,
+        RecordSet, RecordStatus, RecordType, RequiredRecords, SpfRecord, Ttl, TxtData, check,
+        required_records, route53_change_batch, zone_file_fragment,
+    },
+    values::{DomainName, EmailAddress, Region},
 };
 
 const T1: &str = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz";
@@ -601,23 +604,24 @@ fn check_reports_missing_and_wrong_with_what_was_found() {
             .status
             .clone()
     };
+    let found = |k| match status(k) {
+        RecordStatus::Wrong { found, why, .. } => (found, why),
+        other => panic!("{k}: {other:?}"),
+    };
     assert_eq!(
-        status(RecordKey::Dmarc),
-        RecordStatus::Wrong {
-            found: vec!["v=DMARC1; p=none".into()]
-        }
+        found(RecordKey::Dmarc),
+        (vec!["v=DMARC1; p=none".into()], Mismatch::DmarcDiffers)
     );
     assert_eq!(
-        status(RecordKey::Spf),
-        RecordStatus::Wrong {
-            found: vec!["v=spf1 -all".into()]
-        }
+        found(RecordKey::Spf),
+        (vec!["v=spf1 -all".into()], Mismatch::SpfWithoutSes)
     );
     assert_eq!(
-        status(RecordKey::Dkim0),
-        RecordStatus::Wrong {
-            found: vec![format!("{T1}.dkim.amazonses.com.agency.gov")]
-        }
+        found(RecordKey::Dkim0),
+        (
+            vec![format!("{T1}.dkim.amazonses.com.agency.gov")],
+            Mismatch::Values
+        )
     );
     assert_eq!(status(RecordKey::Dkim1), RecordStatus::Missing);
     assert_eq!(status(RecordKey::MailFromMx), RecordStatus::Missing);
@@ -803,8 +807,10 @@ proptest! {
                 prop_assert_eq!(decoded.concat(), txt_value(set).into_bytes());
             }
         }
-        // What was rendered checks as present.
+        // What was rendered checks as present, given plainly or as zone (dig) lines.
         prop_assert!(check(&r, &observed_from(&r)).is_ok());
+        let from_zone = ObservedRecord::parse_dig(&r.to_zone_file()).unwrap();
+        prop_assert!(check(&r, &from_zone).is_ok());
     }
 
     #[test]
@@ -828,6 +834,23 @@ proptest! {
         let _ = SpfRecord::merge(&text);
         let r = Inputs::full().records();
         let _ = check(&r, &[ObservedRecord::new(&name, &rtype, vec![text])]);
+    }
+
+    #[test]
+    fn dig_parser_never_panics_and_reads_every_zone_txt_back(
+        lines in proptest::collection::vec(
+            "[a-zA-Z_.]{1,12}( 600| 1h)?( IN)? (TXT|CNAME|MX|NS|A|TYPE65) ([\"\\\\; ()a-z0-9.\t]|\\\\[0-9]{1,3}){0,40}",
+            0..6,
+        ),
+        value in "\\PC{0,600}|[\\x00-\\x7f]{0,300}",
+    ) {
+        if let Ok(records) = ObservedRecord::parse_dig(&lines.join("\n")) {
+            let _ = check(&Inputs::full().records(), &records);
+        }
+        let zone = zone_file_fragment([&hostile_set(&value)]);
+        let back = ObservedRecord::parse_dig(&zone).unwrap();
+        prop_assert_eq!(back.len(), 1);
+        prop_assert_eq!(back[0].data().concat(), value);
     }
 
     #[test]
@@ -857,10 +880,13 @@ fn public_dns_types_are_send_and_sync() {
     assert_send_sync::<BrokerManagedRecords>();
     assert_send_sync::<DkimSigning>();
     assert_send_sync::<DmarcRecipients<'static>>();
-    assert_send_sync::<ses_broker::CheckReport>();
-    assert_send_sync::<ses_broker::RecordDiff>();
-    assert_send_sync::<ses_broker::ChangeBatch>();
-    assert_send_sync::<ses_broker::DnsError>();
+    assert_send_sync::<ses_broker::dns::CheckReport>();
+    assert_send_sync::<ses_broker::dns::Mismatch>();
+    assert_send_sync::<ses_broker::dns::DigErrors>();
+    assert_send_sync::<ses_broker::dns::NameField>();
+    assert_send_sync::<ses_broker::dns::RecordDiff>();
+    assert_send_sync::<ses_broker::dns::ChangeBatch>();
+    assert_send_sync::<ses_broker::dns::DnsError>();
 }
 
 #[test]
@@ -886,6 +912,304 @@ fn a_domain_too_long_for_dkim_names_is_refused_not_truncated() {
         &dkim,
     )
     .unwrap_err();
-    assert!(matches!(e, ses_broker::DnsError::Name { .. }), "{e}");
+    // A 32-character token cannot fit beside this domain: the domain is to blame.
+    assert!(
+        matches!(
+            e,
+            ses_broker::dns::DnsError::DerivedName {
+                field: ses_broker::dns::NameField::Domain,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("domain: record name "), "{e}");
     assert!(e.to_string().contains("at most 253"), "{e}");
+}
+
+// ---- issue 10: what hostile inputs found in `check` and the record names ----
+
+fn status_of(report: &ses_broker::dns::CheckReport, key: RecordKey) -> RecordStatus {
+    report
+        .records
+        .iter()
+        .find(|c| c.key == key)
+        .unwrap()
+        .status
+        .clone()
+}
+
+fn with_txt(records: &RequiredRecords, name: &str, value: &str) -> Vec<ObservedRecord> {
+    let mut observed: Vec<ObservedRecord> = observed_from(records)
+        .into_iter()
+        .filter(|o| !(o.name() == name && o.record_type() == "TXT"))
+        .collect();
+    observed.push(ObservedRecord::new(name, "TXT", vec![value.to_owned()]));
+    observed
+}
+
+#[test]
+fn check_finds_a_dmarc_record_with_spaces_around_the_equals_sign() {
+    let r = Inputs::full().records();
+    let spaced = txt_value(r.dmarc()).replacen("v=DMARC1", "v = DMARC1", 1);
+    assert!(
+        DmarcRecord::parse(&spaced).is_ok(),
+        "the parser accepts {spaced}"
+    );
+    let report = check(&r, &with_txt(&r, "_dmarc.agency.gov", &spaced));
+    assert_eq!(status_of(&report, RecordKey::Dmarc), RecordStatus::Present);
+    // A spaced record that says something else is wrong, not missing.
+    let report = check(&r, &with_txt(&r, "_dmarc.agency.gov", "v =DMARC1; p=none"));
+    assert!(matches!(
+        status_of(&report, RecordKey::Dmarc),
+        RecordStatus::Wrong { .. }
+    ));
+    // Two DMARC records, one of them spaced, are a conflict.
+    let mut observed = observed_from(&r);
+    observed.push(ObservedRecord::new(
+        "_dmarc.agency.gov",
+        "TXT",
+        vec![spaced],
+    ));
+    let report = check(&r, &observed);
+    assert!(
+        report
+            .conflicts
+            .iter()
+            .any(|c| matches!(c, Conflict::MultipleDmarc { found, .. } if found.len() == 2)),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn check_never_counts_an_unparseable_spf_record_as_present() {
+    let r = Inputs::full().records();
+    // Each of these includes amazonses.com before `all`, but a receiver refuses the record
+    // as a whole (RFC 7208 §4.6: a syntax error anywhere is permerror).
+    for bad in [
+        "v=spf1 a/33 include:amazonses.com -all",
+        "v=spf1 mx//129 include:amazonses.com -all",
+        "v=spf1 a:x.example/24//200 include:amazonses.com -all",
+        "v=spf1 a/24/64 include:amazonses.com -all",
+        "v=spf1 mx/024 include:amazonses.com -all",
+        "v=spf1 a/+24 include:amazonses.com -all",
+        "v=spf1 a/ include:amazonses.com -all",
+        "v=spf1 ip4:192.0.2.0/024 include:amazonses.com -all",
+    ] {
+        assert!(SpfRecord::parse(bad).is_err(), "{bad} parses");
+        let report = check(&r, &with_txt(&r, "mail.agency.gov", bad));
+        assert!(
+            matches!(
+                status_of(&report, RecordKey::Spf),
+                RecordStatus::Wrong { .. }
+            ),
+            "{bad}: {:?}",
+            status_of(&report, RecordKey::Spf)
+        );
+    }
+    // The dual form at its limits is fine.
+    for good in [
+        "v=spf1 a/32 mx//128 a:x.example/0//0 mx:y.example/24//64 include:amazonses.com -all",
+        "v=spf1 ip4:192.0.2.0/0 ip6:2001:db8::/128 include:amazonses.com -all",
+    ] {
+        let report = check(&r, &with_txt(&r, "mail.agency.gov", good));
+        assert_eq!(
+            status_of(&report, RecordKey::Spf),
+            RecordStatus::Present,
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn check_reports_an_spf_record_over_ten_lookups_as_wrong() {
+    let r = Inputs::full().records();
+    let hosts: Vec<String> = (0..10).map(|n| format!("a:h{n}.example")).collect();
+    let over = format!("v=spf1 {} include:amazonses.com -all", hosts.join(" "));
+    let report = check(&r, &with_txt(&r, "mail.agency.gov", &over));
+    let status = status_of(&report, RecordKey::Spf);
+    assert!(matches!(status, RecordStatus::Wrong { .. }), "{status:?}");
+    // Ten lookups in all is still within the limit.
+    let at = format!("v=spf1 {} include:amazonses.com -all", hosts[..9].join(" "));
+    let report = check(&r, &with_txt(&r, "mail.agency.gov", &at));
+    assert_eq!(status_of(&report, RecordKey::Spf), RecordStatus::Present);
+}
+
+#[test]
+fn an_over_long_dkim_record_name_names_the_token_that_made_it() {
+    // 209 characters: the longest sending domain, which leaves room for SES's 32-character
+    // tokens but not for a 63-character one.
+    let d = domain(&format!(
+        "{}.{}.{}.{}.gov",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(13)
+    ));
+    assert_eq!(d.as_str().len(), 209);
+    let inputs = Inputs {
+        domain: d,
+        ..Inputs::simple()
+    };
+    let long: DkimToken = "x".repeat(63).parse().unwrap();
+    let [t0, t1, _] = tokens();
+    let dkim = DkimSigning::for_region([t0, t1, long], &inputs.region).unwrap();
+    let e = required_records(
+        &inputs.domain,
+        None,
+        &inputs.region,
+        &DmarcRecipients::new(&inputs.admin),
+        &dkim,
+    )
+    .unwrap_err();
+    assert!(e.to_string().starts_with("dkim_tokens[2]: "), "{e}");
+    assert!(e.to_string().contains("at most 253"), "{e}");
+}
+
+// ---- dig answers, captured from BIND by .ci/check-dig.sh --capture tests/data/dns ----
+
+/// The records .ci/check-dig.sh serves: its provision parameters and tokens.
+fn dig_case_records() -> RequiredRecords {
+    let aggregate = [
+        "dmarc-aggregate-reports+ses@agency.gov",
+        "security-operations-center@agency.gov",
+        "email-security-team@agency.gov",
+    ]
+    .map(email);
+    let failure = [
+        "dmarc-failure-reports@agency.gov",
+        "incident-response-team@agency.gov",
+    ]
+    .map(email);
+    let region = region("us-gov-west-1");
+    let tokens = [
+        "abcdefghijklmnopqrstuvwxyz234567",
+        "bcdefghijklmnopqrstuvwxyz2345678",
+        "cdefghijklmnopqrstuvwxyz23456789",
+    ]
+    .map(|t| t.parse().unwrap());
+    required_records(
+        &domain("agency.gov"),
+        Some(&domain("mail.agency.gov")),
+        &region,
+        &DmarcRecipients::new(&email("admin@agency.gov"))
+            .aggregate(&aggregate)
+            .failure(&failure),
+        &DkimSigning::for_region(tokens, &region).unwrap(),
+    )
+    .unwrap()
+}
+
+fn dig_case(text: &str) -> ses_broker::dns::CheckReport {
+    check(
+        &dig_case_records(),
+        &ObservedRecord::parse_dig(text).unwrap(),
+    )
+}
+
+#[test]
+fn dig_answers_of_the_published_records_check_ok() {
+    let published = dig_case(include_str!("data/dns/dig-published.txt"));
+    assert!(published.is_ok(), "{published:#?}");
+    // `v = DMARC1` split in three strings, a merged SPF split in two, upper-case names,
+    // other TXT records with dig's escapes, and dig's `+cmd` comment lines.
+    let edited = dig_case(include_str!("data/dns/dig-edited.txt"));
+    assert!(edited.is_ok(), "{edited:#?}");
+    let json = serde_json::to_value(&edited).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["conflicts"], serde_json::json!([]));
+    assert_eq!(
+        json["records"][1]["found"][0],
+        "v=spf1 ip4:192.0.2.0/24 a/24//64 include:amazonses.com ~all"
+    );
+    assert_eq!(json["records"][1]["why"], serde_json::Value::Null);
+    // The escapes of the other TXT record at _dmarc were read (and it was set aside).
+    let observed = ObservedRecord::parse_dig(include_str!("data/dns/dig-edited.txt")).unwrap();
+    assert!(
+        observed
+            .iter()
+            .any(|o| o.data() == ["a note; with \"quotes\", a tab\tand café"])
+    );
+}
+
+#[test]
+fn dig_answers_of_a_broken_zone_name_each_problem() {
+    let report = dig_case(include_str!("data/dns/dig-broken.txt"));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["ok"], false);
+    let records = json["records"].as_array().unwrap();
+    for r in records {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["key", "name", "type", "status", "found", "why"]);
+    }
+    let status: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("dmarc_verification_record", "wrong"),
+            ("spf_verification_record", "wrong"),
+            ("dkim_record_0", "present"),
+            ("dkim_record_1", "missing"),
+            ("dkim_record_2", "wrong"),
+            ("mx_verification_record", "wrong"),
+        ]
+    );
+    let why = |i: usize| records[i]["why"].as_str().unwrap();
+    assert!(
+        why(0).starts_with(
+            "the dmarc record differs from the required one; publish: v=DMARC1; p=reject;"
+        ),
+        "{}",
+        why(0)
+    );
+    assert_eq!(
+        why(1),
+        "the spf record needs 11 dns lookups, more than the 10 receivers allow: they return permerror"
+    );
+    assert!(why(3).starts_with(
+        "no CNAME record at bcdefghijklmnopqrstuvwxyz2345678._domainkey.agency.gov; publish: "
+    ));
+    assert_eq!(
+        records[4]["found"],
+        serde_json::json!(["cdefghijklmnopqrstuvwxyz23456789.dkim.amazonses.com.agency.gov"])
+    );
+    assert_eq!(
+        json["conflicts"],
+        serde_json::json!([{
+            "kind": "multiple_mail_from_mx",
+            "name": "mail.agency.gov",
+            "found": ["10 feedback-smtp.us-gov-west-1.amazonses.com", "20 mx.other.example"],
+            "why": "2 mx records at the mail from domain mail.agency.gov: ses needs exactly one"
+        }])
+    );
+}
+
+#[test]
+fn a_zone_fragment_reads_back_as_dig_answers() {
+    let r = dig_case_records();
+    let observed = ObservedRecord::parse_dig(&r.to_zone_file()).unwrap();
+    assert_eq!(observed.len(), 6);
+    assert!(check(&r, &observed).is_ok());
+}
+
+#[test]
+fn check_never_counts_a_signed_mx_preference_as_present() {
+    let r = Inputs::full().records();
+    let mut observed: Vec<ObservedRecord> = observed_from(&r)
+        .into_iter()
+        .filter(|o| o.record_type() != "MX")
+        .collect();
+    observed.push(ObservedRecord::new(
+        "mail.agency.gov",
+        "MX",
+        vec!["+10 feedback-smtp.us-gov-west-1.amazonses.com".into()],
+    ));
+    let report = check(&r, &observed);
+    assert!(matches!(
+        status_of(&report, RecordKey::MailFromMx),
+        RecordStatus::Wrong { .. }
+    ));
 }

@@ -10,8 +10,8 @@
 
 use proptest::prelude::*;
 use ses_broker::{
-    BindParams, BindWarning, Binding, BrokerConfig, Instance, InstanceError, Protocol,
-    ProvisionParams, Topic, generated_domain,
+    BindParams, Binding, BrokerConfig, Instance, ProvisionParams, binding::BindWarning,
+    binding::Protocol, instance::InstanceError, instance::Topic, instance::generated_domain,
 };
 
 const ID: &str = "5b3c1f4e-8a2d-4c7e-9f10-2d6a7b8c9e01";
@@ -309,14 +309,14 @@ fn longest_instance() -> Instance {
 #[test]
 fn the_largest_policy_fits_iams_inline_limit() {
     let i = longest_instance();
-    let ips: Vec<String> = (0..ses_broker::MAX_SOURCE_IPS)
+    let ips: Vec<String> = (0..ses_broker::params::MAX_SOURCE_IPS)
         .map(|n| format!("ffff:ffff:ffff:ffff:ffff:ffff:ffff:{n:x}/128"))
         .collect();
     let bind = BindParams::from_json(&serde_json::json!({"source_ips": ips}).to_string()).unwrap();
     let plan = Binding::plan(&i, "b".repeat(52).parse().unwrap(), bind);
     let len = plan.policy().to_json().len();
     assert!(
-        len <= ses_broker::MAX_INLINE_POLICY_CHARS,
+        len <= ses_broker::binding::MAX_INLINE_POLICY_CHARS,
         "policy is {len} characters"
     );
 }
@@ -340,19 +340,19 @@ proptest! {
         for t in Topic::ALL {
             prop_assert!(i.topic_name(t).as_str().len() <= 256);
             prop_assert!(i.kms_alias(t).as_str().len() <= 256);
-            prop_assert!(ses_broker::TopicName::parse(i.topic_name(t).as_str()).is_ok());
+            prop_assert!(ses_broker::instance::TopicName::parse(i.topic_name(t).as_str()).is_ok());
         }
-        prop_assert!(ses_broker::Arn::parse(i.identity_arn().as_str()).is_ok());
+        prop_assert!(ses_broker::values::Arn::parse(i.identity_arn().as_str()).is_ok());
         let plan = Binding::plan(&i, binding.parse().unwrap(), BindParams::default());
         prop_assert!(plan.iam_user_name().as_str().len() <= 64);
-        prop_assert!(ses_broker::IamUserName::parse(plan.iam_user_name().as_str()).is_ok());
-        prop_assert!(plan.policy().to_json().len() <= ses_broker::MAX_INLINE_POLICY_CHARS);
+        prop_assert!(ses_broker::binding::IamUserName::parse(plan.iam_user_name().as_str()).is_ok());
+        prop_assert!(plan.policy().to_json().len() <= ses_broker::binding::MAX_INLINE_POLICY_CHARS);
     }
 }
 
 #[test]
 fn instance_records_use_its_domain_mail_from_region_and_recipients() {
-    use ses_broker::{DkimSigning, RecordFormat};
+    use ses_broker::{dns::DkimSigning, dns::RecordFormat};
     let i = instance(
         r#"{"admin_email": "a@agency.gov", "domain": "agency.gov", "mail_from_subdomain": "mail", "dmarc_report_aggregate_recipients": ["r@agency.gov"]}"#,
     );
@@ -375,14 +375,14 @@ fn instance_records_use_its_domain_mail_from_region_and_recipients() {
     assert!(i.broker_managed_records(&dkim, &[]).is_err());
 }
 
-fn dkim() -> ses_broker::DkimSigning {
+fn dkim() -> ses_broker::dns::DkimSigning {
     let tokens = [
         "abcdefghijklmnopqrstuvwxyz234567",
         "bcdefghijklmnopqrstuvwxyz2345678",
         "cdefghijklmnopqrstuvwxyz23456789",
     ]
     .map(|t| t.parse().unwrap());
-    ses_broker::DkimSigning::for_region(tokens, &"us-gov-west-1".parse().unwrap()).unwrap()
+    ses_broker::dns::DkimSigning::for_region(tokens, &"us-gov-west-1".parse().unwrap()).unwrap()
 }
 
 fn keys(value: &serde_json::Value) -> Vec<&str> {
@@ -460,8 +460,8 @@ fn an_update_says_which_outputs_and_records_change() {
     assert_eq!(
         u.changed_params(),
         [
-            ses_broker::ProvisionField::EnableFeedbackNotifications,
-            ses_broker::ProvisionField::MailFromSubdomain
+            ses_broker::params::ProvisionField::EnableFeedbackNotifications,
+            ses_broker::params::ProvisionField::MailFromSubdomain
         ]
     );
     assert_eq!(
@@ -490,14 +490,15 @@ fn an_update_says_which_outputs_and_records_change() {
     assert!(same.changed_outputs().is_empty() && same.changed_params().is_empty());
     assert!(matches!(
         i.update(&config, r#"{"domain": "other.gov"}"#, &dkim()),
-        Err(ses_broker::UpdateError::Params(_))
+        Err(ses_broker::instance::UpdateError::Params(_))
     ));
 }
 
 fn access_key() -> ses_broker::AccessKey {
     ses_broker::AccessKey::new(
-        ses_broker::AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE").unwrap(),
-        ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap(),
+        ses_broker::values::AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE").unwrap(),
+        ses_broker::values::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+            .unwrap(),
     )
     .unwrap()
 }
@@ -612,7 +613,7 @@ fn credentials_refuse_outputs_of_another_region() {
         "cdefghijklmnopqrstuvwxyz23456789",
     ]
     .map(|t| t.parse().unwrap());
-    let east_dkim = ses_broker::DkimSigning::for_region(tokens, other.region()).unwrap();
+    let east_dkim = ses_broker::dns::DkimSigning::for_region(tokens, other.region()).unwrap();
     let b = Binding::new(
         &i,
         "b".parse().unwrap(),
@@ -645,7 +646,7 @@ fn credentials_refuse_outputs_of_another_instance() {
         .unwrap()
     };
     let blamed = |b: &Binding, outputs: &ses_broker::InstanceOutputs| match b.credentials(outputs) {
-        Err(ses_broker::BindError::OtherInstance { key, .. }) => key,
+        Err(ses_broker::binding::BindError::OtherInstance { key, .. }) => key,
         other => panic!("expected OtherInstance, got {other:?}"),
     };
     let generated = r#"{"admin_email": "a@agency.gov"}"#;
@@ -704,8 +705,7 @@ fn binding_of(i: &Instance) -> Binding {
 #[test]
 fn alarm_names_follow_the_base_name() {
     let i = instance(r#"{"admin_email": "a@agency.gov"}"#);
-    let names: Vec<String> = i
-        .alarm_names()
+    let names: Vec<String> = ses_broker::reputation::AlarmNames::for_instance(i.id())
         .all()
         .iter()
         .map(|(_, name)| name.to_string())
@@ -725,25 +725,40 @@ fn alarm_names_follow_the_base_name() {
 #[test]
 fn foundation_and_instance_types_are_send_and_sync() {
     fn send_sync<T: Send + Sync>() {}
-    send_sync::<ses_broker::DomainName>();
-    send_sync::<ses_broker::EmailAddress>();
-    send_sync::<ses_broker::Region>();
-    send_sync::<ses_broker::Arn>();
-    send_sync::<ses_broker::WebhookUrl>();
-    send_sync::<ses_broker::SourceIp>();
-    send_sync::<ses_broker::ValueError>();
+    send_sync::<ses_broker::values::DomainName>();
+    send_sync::<ses_broker::values::EmailAddress>();
+    send_sync::<ses_broker::values::Region>();
+    send_sync::<ses_broker::values::Arn>();
+    send_sync::<ses_broker::values::WebhookUrl>();
+    send_sync::<ses_broker::values::SourceIp>();
+    send_sync::<ses_broker::values::ValueError>();
     send_sync::<ses_broker::ProvisionParams>();
     send_sync::<ses_broker::BindParams>();
     send_sync::<ses_broker::ParamErrors>();
-    send_sync::<ses_broker::Update>();
+    send_sync::<ses_broker::params::Update>();
     send_sync::<ses_broker::Catalog>();
     send_sync::<BrokerConfig>();
     send_sync::<Instance>();
     send_sync::<ses_broker::InstanceOutputs>();
-    send_sync::<ses_broker::InstanceUpdate>();
-    send_sync::<ses_broker::UpdateError>();
+    send_sync::<ses_broker::instance::InstanceUpdate>();
+    send_sync::<ses_broker::instance::UpdateError>();
     send_sync::<Binding>();
-    send_sync::<ses_broker::BindingPlan>();
-    send_sync::<ses_broker::BindError>();
-    send_sync::<ses_broker::Policy>();
+    send_sync::<ses_broker::binding::BindingPlan>();
+    send_sync::<ses_broker::binding::BindError>();
+    send_sync::<ses_broker::binding::Policy>();
+}
+
+#[test]
+fn dns_length_limits_are_derived_from_one_definition() {
+    use ses_broker::dns::DKIM_NAME_OVERHEAD;
+    use ses_broker::instance::MAX_DEFAULT_ZONE_LEN;
+    use ses_broker::params::MAX_SENDING_DOMAIN_LEN;
+    use ses_broker::values::{MAX_DOMAIN_LEN, MAX_LABEL_LEN};
+    assert_eq!((MAX_DOMAIN_LEN, MAX_LABEL_LEN), (253, 63));
+    assert_eq!(
+        DKIM_NAME_OVERHEAD,
+        "abcdefghijklmnopqrstuvwxyz234567._domainkey.".len()
+    );
+    assert_eq!(MAX_SENDING_DOMAIN_LEN, 209);
+    assert_eq!(MAX_DEFAULT_ZONE_LEN, 188);
 }

@@ -8,7 +8,8 @@
 )]
 
 use ses_broker::{
-    BindParams, ParamErrorKind, ParamErrors, ProvisionField, ProvisionParams, ROOT_PATH,
+    BindParams, ParamErrors, ProvisionParams, params::ParamErrorKind, params::ProvisionField,
+    params::ROOT_PATH,
 };
 
 fn provision_errors(json: &str) -> ParamErrors {

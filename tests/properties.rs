@@ -11,8 +11,9 @@ use core::str::FromStr;
 
 use proptest::prelude::*;
 use ses_broker::{
-    AccountId, Arn, BindParams, BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain,
-    ProvisionParams, Region, SourceIp, WebhookUrl,
+    BindParams, ProvisionParams, values::AccountId, values::Arn, values::BindingId,
+    values::DomainName, values::EmailAddress, values::InstanceId, values::MailFromSubdomain,
+    values::Region, values::SourceIp, values::WebhookUrl,
 };
 
 /// If `input` parses, its canonical form parses to an equal value with the same form.

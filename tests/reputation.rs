@@ -11,10 +11,12 @@
 use proptest::prelude::*;
 use serde_json::json;
 use ses_broker::{
-    AccountId, AlarmDecision, AlarmDefinition, AlarmKind, AlarmNames, AlarmNotification,
-    AlarmState, Arn, AwsStanding, ConfigurationSetName, Counts, IgnoreReason, InstanceId, Level,
-    Metric, NotifyTarget, Rates, Region, ReputationError, Severity, Thresholds, TriggerShape,
-    configuration_set_of,
+    instance::ConfigurationSetName, reputation::AlarmDecision, reputation::AlarmDefinition,
+    reputation::AlarmKind, reputation::AlarmNames, reputation::AlarmNotification,
+    reputation::AlarmState, reputation::AwsStanding, reputation::Counts, reputation::IgnoreReason,
+    reputation::Level, reputation::Metric, reputation::NotifyTarget, reputation::Rates,
+    reputation::ReputationError, reputation::Severity, reputation::Thresholds,
+    reputation::TriggerShape, values::AccountId, values::Arn, values::InstanceId, values::Region,
 };
 
 const INSTANCE: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
@@ -842,7 +844,7 @@ proptest! {
                 let AlarmDecision::PauseSending { configuration_set, .. } = decision else {
                     panic!("{decision}");
                 };
-                prop_assert_eq!(configuration_set, configuration_set_of(&instance));
+                prop_assert_eq!(configuration_set, ConfigurationSetName::for_instance(&instance));
             }
             _ => {
                 let notifies = matches!(decision, AlarmDecision::Notify { .. });
@@ -904,13 +906,13 @@ fn quickstart_rate_series_alarm_and_decision() {
 fn public_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Thresholds>();
-    check::<ses_broker::Assessment>();
-    check::<ses_broker::Plan>();
+    check::<ses_broker::reputation::Assessment>();
+    check::<ses_broker::reputation::Plan>();
     check::<AlarmDefinition>();
     check::<AlarmNotification>();
     check::<AlarmDecision>();
     check::<ReputationError>();
-    check::<ses_broker::AlarmError>();
+    check::<ses_broker::reputation::AlarmError>();
 }
 
 #[test]
@@ -928,7 +930,7 @@ fn spec4_names_agree_with_the_instance_model() {
     .unwrap();
     let instance = Instance::new(&config, INSTANCE.parse().unwrap(), params).unwrap();
     assert_eq!(
-        &configuration_set_of(instance.id()),
+        &ConfigurationSetName::for_instance(instance.id()),
         instance.configuration_set_name()
     );
     let from_instance = AlarmDefinition::for_instance(&instance, &Thresholds::cloud_gov());

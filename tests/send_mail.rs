@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ses_broker::{
-    AccessKey, AccessKeyId, BindParams, Binding, BrokerConfig, DkimSigning, Instance,
-    ProvisionParams, Region, SecretAccessKey, smtp,
+    AccessKey, BindParams, Binding, BrokerConfig, Instance, ProvisionParams, dns::DkimSigning,
+    smtp, values::AccessKeyId, values::Region, values::SecretAccessKey,
 };
 
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";

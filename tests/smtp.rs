@@ -14,7 +14,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use proptest::prelude::*;
 use ses_broker::smtp::{self, SmtpEndpoint, SmtpError, SmtpPort, TlsMode};
-use ses_broker::{AccessKey, AccessKeyId, Region, SecretAccessKey, SmtpPassword};
+use ses_broker::{
+    AccessKey, smtp::SmtpPassword, values::AccessKeyId, values::Region, values::SecretAccessKey,
+};
 use sha2::Sha256;
 
 const EXAMPLE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

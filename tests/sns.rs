@@ -696,13 +696,15 @@ mod verify {
     /// Issue 10 item 9: acting on an alarm goes through a verified message.
     #[test]
     fn alarm_decisions_come_from_verified_messages() {
-        let account: ses_broker::AccountId = "111122223333".parse().unwrap();
-        let region: ses_broker::Region = "us-gov-west-1".parse().unwrap();
+        let account: ses_broker::values::AccountId = "111122223333".parse().unwrap();
+        let region: ses_broker::values::Region = "us-gov-west-1".parse().unwrap();
         let verified = verify(&fresh_verifier(), message("notification-alarm-v1")).unwrap();
         let decision = verified.decide_alarm(&account, &region).unwrap();
         assert!(decision.pauses(), "{decision}");
         // The same rules as the explicitly unverified path.
-        let alarm = ses_broker::AlarmNotification::from_json(verified.message().message()).unwrap();
+        let alarm =
+            ses_broker::reputation::AlarmNotification::from_json(verified.message().message())
+                .unwrap();
         assert_eq!(alarm.decide_unverified(&account, &region), decision);
         // A confirmation carries no alarm.
         let confirmation =
@@ -773,7 +775,7 @@ fn subscribe_url_for_another_topic_is_refused() {
 #[test]
 fn notification_payloads_feed_the_alarm_and_event_parsers() {
     let alarm = message("notification-alarm-v1");
-    let parsed = ses_broker::AlarmNotification::from_json(alarm.message());
+    let parsed = ses_broker::reputation::AlarmNotification::from_json(alarm.message());
     assert!(parsed.is_ok(), "{parsed:?}");
     let bounce = message("notification-bounce-v2");
     let event = ses_broker::events::Event::from_json(bounce.message()).unwrap();

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use ses_broker::{
-    AccessKey, AccessKeyId, AlarmDefinition, Arn, ChangeBatch, ConfigurationSetName, DkimSigning,
-    DkimToken, DomainName, IamPath, IamUserName, Instance, Policy, Protocol, SecretAccessKey,
-    TopicName,
+    AccessKey, Instance, binding::IamPath, binding::IamUserName, binding::Policy,
+    binding::Protocol, dns::ChangeBatch, dns::DkimSigning, dns::DkimToken,
+    instance::ConfigurationSetName, instance::TopicName, reputation::AlarmDefinition,
+    values::AccessKeyId, values::Arn, values::DomainName, values::SecretAccessKey,
 };
 use sha2::{Digest, Sha256};
 
@@ -250,7 +251,7 @@ impl Aws for InMemoryAws {
         .into_iter()
         .map(|ns| {
             ns.parse()
-                .map_err(|e: ses_broker::ValueError| AwsError::Failed(e.to_string()))
+                .map_err(|e: ses_broker::values::ValueError| AwsError::Failed(e.to_string()))
         })
         .collect()
     }

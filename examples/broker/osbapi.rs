@@ -7,9 +7,10 @@ use base64::Engine as _;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 use ses_broker::{
-    AlarmDefinition, BindParams, Binding, BindingId, BrokerConfig, Catalog, Credentials,
-    DkimSigning, Instance, InstanceId, InstanceOutputs, PLAN_ID, ParamErrors, ProvisionParams,
-    SERVICE_ID, Thresholds, TopicName, UpdateError,
+    BindParams, Binding, BrokerConfig, Catalog, Credentials, Instance, InstanceOutputs,
+    ParamErrors, ProvisionParams, catalog::PLAN_ID, catalog::SERVICE_ID, dns::DkimSigning,
+    instance::TopicName, instance::UpdateError, reputation::AlarmDefinition,
+    reputation::Thresholds, values::BindingId, values::InstanceId,
 };
 use subtle::ConstantTimeEq as _;
 

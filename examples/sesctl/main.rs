@@ -2,7 +2,8 @@
 //!
 //! Every subcommand reads what it needs from its arguments and standard input, prints its
 //! result on standard output, and reports problems on standard error. Exit codes: 0 success,
-//! 1 invalid input (the message says which field and why), 2 a usage error.
+//! 1 invalid input (the message says which field and why), 2 a usage error or a file that
+//! cannot be read.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -25,6 +26,9 @@ enum Failure {
     Invalid(Vec<String>),
     /// The command line is wrong: exit 2, with the usage text.
     Usage(String),
+    /// A file named on the command line cannot be read (or read as what it must hold):
+    /// exit 2. Each line is printed on stderr.
+    Unreadable(Vec<String>),
 }
 
 const USAGE: &str = "usage: sesctl <command> [arguments]
@@ -38,6 +42,9 @@ commands:
   records --instance-id ID --default-zone ZONE --region REGION --dkim-tokens T1,T2,T3
           [--format json|zone|route53|hcl] < PROVISION_PARAMS.json
                                      the DNS records the instance's domain needs
+  records ... --check DIG_ANSWERS < PROVISION_PARAMS.json
+                                     compare them with `dig +noall +answer` lines; print a
+                                     JSON report; exit 0 when all are present, 1 if not
   smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
   reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
                                      assess reputation against cloud.gov's thresholds
@@ -72,6 +79,12 @@ fn main() -> ExitCode {
                 eprintln!("{line}");
             }
             ExitCode::from(1)
+        }
+        Err(Failure::Unreadable(lines)) => {
+            for line in lines {
+                eprintln!("{line}");
+            }
+            ExitCode::from(2)
         }
         Err(Failure::Usage(message)) => {
             eprintln!("sesctl: {message}\n{USAGE}");

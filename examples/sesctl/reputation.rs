@@ -2,7 +2,10 @@
 //! thresholds.
 
 use crate::Failure;
-use ses_broker::{Assessment, Counts, Level, Rates, Thresholds};
+use ses_broker::{
+    reputation::Assessment, reputation::Counts, reputation::Level, reputation::Rates,
+    reputation::Thresholds,
+};
 
 pub(crate) const HELP: &str = "usage: sesctl reputation --bounce-rate RATE --complaint-rate RATE
        sesctl reputation --sent N --bounces N --complaints N
@@ -133,7 +136,7 @@ fn number<T: core::str::FromStr>(
     parsed
 }
 
-fn invalid(error: &ses_broker::ReputationError) -> Failure {
+fn invalid(error: &ses_broker::reputation::ReputationError) -> Failure {
     Failure::Invalid(vec![error.to_string()])
 }
 

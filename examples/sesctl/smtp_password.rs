@@ -5,7 +5,7 @@
 //! would show it. One trailing newline (`\n` or `\r\n`) is dropped, as `echo` and editors
 //! add one; anything else is the secret as typed, and is checked as such.
 
-use ses_broker::{Region, SecretAccessKey, smtp};
+use ses_broker::{smtp, values::Region, values::SecretAccessKey};
 use zeroize::Zeroizing;
 
 use crate::{Failure, read_stdin};

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{AccountId, AlarmDecision, AlarmNotification, Region};
+use ses_broker::{values::AccountId, reputation::AlarmDecision, reputation::AlarmNotification, values::Region};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = core::str::from_utf8(data) else {

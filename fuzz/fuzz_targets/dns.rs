@@ -1,13 +1,15 @@
-//! The DMARC and SPF parsers and `check`: never panic; an accepted DMARC or SPF record
-//! re-parses from its rendering to an equal value; a merged SPF record authorises SES
-//! and merging again changes nothing.
+//! The DMARC and SPF parsers, the `dig` answer parser and `check`: never panic; an
+//! accepted DMARC or SPF record re-parses from its rendering to an equal value; a merged
+//! SPF record authorises SES and merging again changes nothing; an SPF record that checks
+//! present parses; a report always serialises.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{
-    DkimSigning, DmarcRecipients, DmarcRecord, DomainName, EmailAddress, ObservedRecord, Region,
+use ses_broker::dns::{
+    DkimSigning, DmarcRecipients, DmarcRecord, ObservedRecord, RecordKey, RecordStatus,
     RequiredRecords, SpfRecord, check, required_records,
 };
+use ses_broker::values::{DomainName, EmailAddress, Region};
 
 fn fixture() -> Option<RequiredRecords> {
     let domain: DomainName = "agency.gov".parse().ok()?;
@@ -57,5 +59,18 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     if let Some(required) = fixture() {
         let _ = check(&required, &observed);
+        // The same text as `dig` answer lines (what `sesctl records --check` reads).
+        if let Ok(answers) = ObservedRecord::parse_dig(input) {
+            let report = check(&required, &answers);
+            assert!(serde_json::to_string(&report).is_ok());
+            for r in &report.records {
+                if r.status == RecordStatus::Present && r.key == RecordKey::Spf {
+                    assert!(r.found.iter().all(|v| SpfRecord::parse(v).is_ok()));
+                }
+                if r.status == RecordStatus::Present && r.key == RecordKey::Dmarc {
+                    assert!(r.found.iter().all(|v| DmarcRecord::parse(v).is_ok()));
+                }
+            }
+        }
     }
 });

@@ -4,10 +4,7 @@
 
 use core::str::FromStr;
 use libfuzzer_sys::fuzz_target;
-use ses_broker::{
-    BindingId, DomainName, EmailAddress, InstanceId, MailFromSubdomain, Region, SourceIp,
-    WebhookUrl,
-};
+use ses_broker::{values::BindingId, values::DomainName, values::EmailAddress, values::InstanceId, values::MailFromSubdomain, values::Region, values::SourceIp, values::WebhookUrl};
 
 fn round_trip<T: FromStr + ToString + PartialEq + core::fmt::Debug>(input: &str)
 where

@@ -1,12 +1,14 @@
 //! What binding an application to an instance makes: an IAM user with a send-only policy,
 //! subscriptions to the feedback topics, and warnings for what cannot take effect.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
-use crate::credentials::{Credentials, CredentialsError, NotificationEndpoint, key};
-use crate::instance::names::{IamPath, IamUserName};
-use crate::instance::outputs::InstanceOutputs;
-use crate::instance::{Instance, NAME_PREFIX, Topic};
+use crate::credentials::{Credentials, CredentialsError, NotificationEndpoint};
+pub use crate::instance::names::{IamPath, IamUserName};
+use crate::instance::outputs::{InstanceOutputs, key};
+use crate::instance::{Instance, Topic};
 use crate::params::BindParams;
 use crate::smtp::{self, SmtpEndpoint, SmtpError};
 use crate::values::secret::{AccessKey, SmtpPassword};
@@ -241,7 +243,7 @@ pub enum BindError {
 /// the SMTP password derived from it and the SMTP endpoint of the instance's region.
 ///
 /// ```
-/// use ses_broker::{AccessKey, AccessKeyId, BindParams, Binding, BrokerConfig, DkimSigning, Instance, ProvisionParams, SecretAccessKey};
+/// use ses_broker::{AccessKey, values::AccessKeyId, BindParams, Binding, BrokerConfig, dns::DkimSigning, Instance, ProvisionParams, values::SecretAccessKey};
 /// let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "123456789012", "default_zone": "appmail.cloud.gov"}"#)?;
 /// let instance = Instance::new(&config, "i-1".parse()?, ProvisionParams::from_json(r#"{"admin_email": "admin@agency.gov"}"#)?)?;
 /// let tokens = ["abcdefghijklmnopqrstuvwxyz234567", "bcdefghijklmnopqrstuvwxyz2345678", "cdefghijklmnopqrstuvwxyz23456789"];
@@ -398,7 +400,7 @@ impl BindingPlan {
         // A binding id has at most 52 characters of [A-Za-z0-9_-], so `csb-aws-ses-<id>`
         // always fits IAM's 64 characters and alphabet; the property test
         // `every_derived_name_satisfies_its_aws_limits` parses every such name to prove it.
-        let iam_user_name = IamUserName::from_trusted(&format!("{NAME_PREFIX}{id}"));
+        let iam_user_name = IamUserName::for_binding(&id);
         let iam_path = IamPath::from_trusted(IAM_PATH);
         let policy = Policy::new(instance, &params);
         let feedback_on = instance.params().enable_feedback_notifications();

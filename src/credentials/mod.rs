@@ -2,44 +2,22 @@
 //! outputs merged with the binding's, key for key as the deployed cloud.gov broker
 //! delivers them, plus a few clearly named extra keys.
 
+use crate::prelude::*;
+
 mod read;
 pub(crate) mod vcap;
+
+pub use vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::instance::outputs::InstanceOutputs;
+use crate::instance::outputs::{InstanceOutputs, key};
 use crate::smtp::SmtpPort;
 use crate::values::secret::REDACTED;
+use crate::values::secret::SmtpPassword;
+use crate::values::{AccessKey, AccessKeyId, SecretAccessKey};
 use crate::values::{Arn, DomainName, EmailAddress, Region, WebhookUrl};
-use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
-
-/// The credential keys, spelled once.
-pub(crate) mod key {
-    pub(crate) const REGION: &str = "region";
-    pub(crate) const DOMAIN: &str = "domain";
-    pub(crate) const IDENTITY_ARN: &str = "identity_arn";
-    pub(crate) const DOMAIN_ARN: &str = "domain_arn";
-    pub(crate) const CONFIGURATION_SET_ARN: &str = "configuration_set_arn";
-    pub(crate) const REPUTATION_TOPIC_ARN: &str = "reputation_topic_arn";
-    pub(crate) const BOUNCE_TOPIC_ARN: &str = "bounce_topic_arn";
-    pub(crate) const COMPLAINT_TOPIC_ARN: &str = "complaint_topic_arn";
-    pub(crate) const DELIVERY_TOPIC_ARN: &str = "delivery_topic_arn";
-    pub(crate) const REQUIRED_RECORDS: &str = "required_records";
-    pub(crate) const INSTRUCTIONS: &str = "instructions";
-    pub(crate) const SMTP_SERVER: &str = "smtp_server";
-    pub(crate) const SMTP_USER: &str = "smtp_user";
-    pub(crate) const SMTP_PASSWORD: &str = "smtp_password";
-    pub(crate) const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
-    pub(crate) const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
-    pub(crate) const NOTIFICATION_EMAIL: &str = "notification_email";
-    pub(crate) const NOTIFICATION_WEBHOOK: &str = "notification_webhook";
-    // Extra keys, not in the deployed broker's payload.
-    pub(crate) const IDENTITY_DOMAIN: &str = "identity_domain";
-    pub(crate) const MAIL_FROM_DOMAIN: &str = "mail_from_domain";
-    pub(crate) const SMTP_PORT: &str = "smtp_port";
-    pub(crate) const SMTP_TLS_PORT: &str = "smtp_tls_port";
-}
 
 /// The credentials of one binding: what an application finds under `credentials` in
 /// `VCAP_SERVICES` (or in a service key).
@@ -139,14 +117,14 @@ pub struct Credentials {
 /// its day. This crate's rules are stricter than some brokers' (webhook hosts that are
 /// private addresses, say), and an application that only wants to send mail must not be
 /// refused its SMTP credentials over a feedback address it never uses. So
-/// [`VcapServices`](crate::VcapServices) reads the two keys leniently: a value that fails
+/// [`VcapServices`] reads the two keys leniently: a value that fails
 /// today's rules is kept as [`NotificationEndpoint::Unchecked`], the raw text with the reason, instead
 /// of failing the whole document. [`Credentials::from_json`] and
 /// [`Credentials::from_value`], the broker side, stay strict and only ever give
 /// [`NotificationEndpoint::Valid`].
 ///
 /// ```
-/// use ses_broker::{VcapServices, NotificationEndpoint};
+/// use ses_broker::{VcapServices, credentials::NotificationEndpoint};
 /// # let credentials = serde_json::json!({
 /// #   "region": "us-gov-west-1", "domain": "agency.gov",
 /// #   "identity_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/agency.gov",

@@ -1,13 +1,16 @@
 //! Reading credentials: every key typed, checked alone and against the others.
 
-use crate::instance::outputs::InstanceOutputs;
+use crate::prelude::*;
+
+use crate::instance::outputs::{InstanceOutputs, key};
 use crate::smtp::{SmtpPort, TlsMode};
 use crate::values::secret::REDACTED;
+use crate::values::secret::SmtpPassword;
+use crate::values::{AccessKey, AccessKeyId, SecretAccessKey};
 use crate::values::{Arn, DomainName, EmailAddress, Region, ValueError, WebhookUrl};
-use crate::{AccessKey, AccessKeyId, SecretAccessKey, SmtpPassword};
 use serde_json::{Map, Value};
 
-use super::{Credentials, CredentialsError, NotificationEndpoint, key};
+use super::{Credentials, CredentialsError, NotificationEndpoint};
 use crate::values::json_type;
 
 fn inconsistent(key: &'static str, message: impl Into<String>) -> CredentialsError {

@@ -1,6 +1,8 @@
 //! The application side: reading the `aws-ses` credentials out of Cloud Foundry's
 //! `VCAP_SERVICES`.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -197,7 +199,7 @@ impl Serialize for LabelView<'_> {
 /// exception: `notification_email` and `notification_webhook`, which an application does
 /// not need to send mail, are read leniently. One that fails this crate's rules (stricter
 /// than those the broker applied when it stored the value) is kept as
-/// [`NotificationEndpoint::Unchecked`](crate::NotificationEndpoint::Unchecked), its raw
+/// [`NotificationEndpoint::Unchecked`](crate::credentials::NotificationEndpoint::Unchecked), its raw
 /// text and the reason, and the rest of the credentials are read as usual.
 ///
 /// Like [`Credentials`], `Serialize` redacts the secrets; [`VcapServices::with_secrets`]
@@ -226,7 +228,7 @@ impl Serialize for LabelView<'_> {
 /// assert_eq!(ses.name(), "my-ses");
 /// assert_eq!(ses.credentials().smtp_server().as_str(), "email-smtp-fips.us-gov-west-1.amazonaws.com");
 /// assert!(vcap.ses_named("other").is_err());
-/// # Ok::<(), ses_broker::VcapError>(())
+/// # Ok::<(), ses_broker::credentials::VcapError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VcapServices {

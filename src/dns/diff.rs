@@ -1,5 +1,7 @@
 //! What changes in DNS when an instance's parameters change.
 
+use crate::prelude::*;
+
 use super::{RecordSet, RecordType, RequiredRecords};
 
 /// One record set whose values or TTL change.
@@ -42,7 +44,7 @@ impl RequiredRecords {
     /// The edits from `self` (before an update) to `new` (after it).
     ///
     /// ```
-    /// # use ses_broker::*;
+    /// # use ses_broker::dns::*;
     /// # fn demo(before: &RequiredRecords, after: &RequiredRecords) {
     /// let diff = before.diff(after);
     /// for set in &diff.add { println!("add {} {}", set.name(), set.record_type()); }
@@ -77,7 +79,10 @@ mod tests {
         clippy::indexing_slicing,
         reason = "tests fail by panicking; indexing a Value never panics"
     )]
-    use crate::{BrokerConfig, DkimSigning, Instance, ProvisionParams};
+    use crate::dns::DkimSigning;
+    use crate::instance::{BrokerConfig, Instance};
+    use crate::params::ProvisionParams;
+    use crate::prelude::*;
 
     #[test]
     fn a_diff_serialises_as_the_record_sets_to_edit() {

@@ -1,8 +1,18 @@
 //! Easy DKIM: the tokens SES returns and the zone their CNAMEs point into.
 
+use crate::prelude::*;
+
 use crate::values::{
-    DomainName, Region, ValueError, ValueKind, describe_char, excerpt, string_value,
+    DomainName, MAX_LABEL_LEN, Region, ValueError, ValueKind, describe_char, excerpt, string_value,
 };
+
+/// The length of the token SES issues for Easy DKIM (32 base32 characters).
+pub const SES_DKIM_TOKEN_LEN: usize = 32;
+
+/// How much a DKIM record name adds to the sending domain: `<token>._domainkey.`, 44
+/// characters for SES's 32-character tokens. A sending domain must leave this much room in
+/// the 253 characters of a DNS name.
+pub const DKIM_NAME_OVERHEAD: usize = SES_DKIM_TOKEN_LEN + "._domainkey.".len();
 
 use super::DnsError;
 
@@ -32,11 +42,11 @@ const REGIONAL_DKIM_ZONES: [&str; 11] = [
 /// underscore or syntax into a record.
 ///
 /// ```
-/// use ses_broker::DkimToken;
+/// use ses_broker::dns::DkimToken;
 /// let t: DkimToken = "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz".parse()?;
 /// assert_eq!(t.as_str(), "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz");
 /// assert!("a.b".parse::<DkimToken>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DkimToken(String);
@@ -61,9 +71,9 @@ impl DkimToken {
                 describe_char(c)
             )));
         }
-        if input.len() > 63 {
+        if input.len() > MAX_LABEL_LEN {
             return Err(err(format!(
-                "dkim token is {} characters long; at most 63 are allowed",
+                "dkim token is {} characters long; at most {MAX_LABEL_LEN} are allowed",
                 input.len()
             )));
         }
@@ -133,7 +143,7 @@ impl DkimSigning {
 /// reference (us-gov-east-1 among them, us-gov-west-1 not).
 ///
 /// ```
-/// use ses_broker::{Region, default_signing_zone};
+/// use ses_broker::{values::Region, dns::default_signing_zone};
 /// let west: Region = "us-gov-west-1".parse()?;
 /// let east: Region = "us-gov-east-1".parse()?;
 /// assert_eq!(default_signing_zone(&west)?.as_str(), "dkim.amazonses.com");

@@ -1,5 +1,7 @@
 //! DMARC policy records: the broker's builder and a parser for the same grammar.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -98,10 +100,10 @@ impl DmarcUri {
     /// `mailto:` plus the percent-encoded address.
     ///
     /// ```
-    /// use ses_broker::{DmarcUri, EmailAddress};
+    /// use ses_broker::{dns::DmarcUri, values::EmailAddress};
     /// let a: EmailAddress = "dmarc+x@agency.gov".parse()?;
     /// assert_eq!(DmarcUri::mailto(&a).to_string(), "mailto:dmarc+x@agency.gov");
-    /// # Ok::<(), ses_broker::ValueError>(())
+    /// # Ok::<(), ses_broker::values::ValueError>(())
     /// ```
     #[must_use]
     pub fn mailto(address: &EmailAddress) -> Self {
@@ -231,7 +233,7 @@ impl fmt::Display for DmarcUri {
 /// parses back to an equal value. Tags other than `p`, `rua` and `ruf` are kept, in order.
 ///
 /// ```
-/// use ses_broker::{DmarcRecipients, DmarcRecord, EmailAddress};
+/// use ses_broker::{dns::DmarcRecipients, dns::DmarcRecord, values::EmailAddress};
 /// let admin: EmailAddress = "admin@agency.gov".parse()?;
 /// let record = DmarcRecord::for_broker(&DmarcRecipients::new(&admin));
 /// let text = record.to_string();
@@ -335,6 +337,28 @@ impl DmarcRecord {
     #[must_use]
     pub fn other_tags(&self) -> &[(String, String)] {
         &self.other
+    }
+
+    /// Whether a TXT value is meant as a DMARC record: it starts with the version tag as
+    /// [`Self::parse`] reads it (`v`, `=`, `DMARC1`, spaces or tabs allowed around the
+    /// `=`), followed by a space, a tab, `;` or the end. A value selected here that does
+    /// not parse is a broken DMARC record, not some other TXT record.
+    ///
+    /// ```
+    /// use ses_broker::dns::DmarcRecord;
+    /// assert!(DmarcRecord::is_dmarc("v = DMARC1; p=reject"));
+    /// assert!(DmarcRecord::is_dmarc("v=DMARC1; p=bogus"));
+    /// assert!(!DmarcRecord::is_dmarc("v=DMARC10; p=reject"));
+    /// assert!(!DmarcRecord::is_dmarc("v=spf1 -all"));
+    /// ```
+    #[must_use]
+    pub fn is_dmarc(text: &str) -> bool {
+        let is_wsp = |c: char| c == ' ' || c == '\t';
+        text.trim_start_matches(is_wsp)
+            .strip_prefix('v')
+            .and_then(|r| r.trim_start_matches(is_wsp).strip_prefix('='))
+            .and_then(|r| r.trim_start_matches(is_wsp).strip_prefix("DMARC1"))
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', ';']))
     }
 
     /// Parses a DMARC record (the concatenated TXT strings).

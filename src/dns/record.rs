@@ -1,6 +1,8 @@
 //! The record model: owner names (which may hold `_dmarc`-style labels), TTLs, record data
 //! and record sets.
 
+use crate::prelude::*;
+
 use crate::values::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
 
 use super::DnsError;
@@ -23,7 +25,7 @@ const MAX_RDATA: usize = 65_535;
 /// most 63 and names of at most 253 characters, at least two labels).
 ///
 /// ```
-/// use ses_broker::{DomainName, OwnerName};
+/// use ses_broker::{values::DomainName, dns::OwnerName};
 /// let domain: DomainName = "agency.gov".parse()?;
 /// let dmarc = OwnerName::prefixed("_dmarc", &domain)?;
 /// assert_eq!(dmarc.as_str(), "_dmarc.agency.gov");
@@ -132,7 +134,7 @@ impl From<&DomainName> for OwnerName {
 /// A record's time to live in seconds, at most 2^31 - 1 (RFC 2181 §8).
 ///
 /// ```
-/// use ses_broker::Ttl;
+/// use ses_broker::dns::Ttl;
 /// assert_eq!(Ttl::RECORDS.seconds(), 600);
 /// assert_eq!(Ttl::DELEGATION.seconds(), 30);
 /// assert!(Ttl::new(1 << 31).is_none());

@@ -1,6 +1,8 @@
 //! The forms a user pastes records into: an RFC 1035 zone fragment, a Route 53 change
 //! batch, and the HCL string of the deployed broker.
 
+use crate::prelude::*;
+
 use core::fmt::Write as _;
 
 use crate::values::excerpt;
@@ -288,7 +290,7 @@ impl RequiredRecords {
     /// The records in `format`, ending with a newline.
     ///
     /// ```
-    /// # use ses_broker::*;
+    /// # use ses_broker::dns::*;
     /// # fn demo(records: &RequiredRecords) -> Result<(), DnsError> {
     /// let format: RecordFormat = "zone".parse()?;
     /// print!("{}", records.render(format));

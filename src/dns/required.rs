@@ -1,14 +1,16 @@
 //! Deriving the records a customer publishes for a sending domain, and the records a broker
 //! publishes for a generated domain.
 
+use crate::prelude::*;
+
 use serde::ser::SerializeMap;
 
-use crate::values::{DomainName, Region};
+use crate::values::{DomainName, MAX_DOMAIN_LEN, Region};
 
 use super::dkim::host;
 use super::{
-    DkimSigning, DmarcRecipients, DmarcRecord, DnsError, MxData, OwnerName, RecordData, RecordSet,
-    SpfRecord, Ttl, TxtData,
+    DkimSigning, DmarcRecipients, DmarcRecord, DnsError, MxData, NameField, OwnerName, RecordData,
+    RecordSet, SES_DKIM_TOKEN_LEN, SpfRecord, Ttl, TxtData,
 };
 
 /// Which of the required records a record set is; the key names are those of the deployed
@@ -78,7 +80,7 @@ pub struct RequiredRecords {
 /// All with TTL 600.
 ///
 /// ```
-/// use ses_broker::{DkimSigning, DmarcRecipients, DomainName, EmailAddress, Region, required_records};
+/// use ses_broker::{dns::DkimSigning, dns::DmarcRecipients, values::DomainName, values::EmailAddress, values::Region, dns::required_records};
 /// let domain: DomainName = "agency.gov".parse()?;
 /// let mail_from: DomainName = "mail.agency.gov".parse()?;
 /// let region: Region = "us-gov-west-1".parse()?;
@@ -93,8 +95,10 @@ pub struct RequiredRecords {
 ///
 /// # Errors
 /// [`DnsError::MailFromNotSubdomain`] when `mail_from` is not strictly below `domain`;
-/// [`DnsError::Name`] when a derived name would break DNS length limits (a `domain` of
-/// more than about 170 characters leaves no room for `<token>._domainkey.`).
+/// [`DnsError::DerivedName`] when a derived name would break DNS length limits, naming
+/// the input that made it so ([`NameField`]): a `domain` of more than 209 characters
+/// leaves no room for `<32-character token>._domainkey.`, and a longer token needs a
+/// shorter domain.
 pub fn required_records(
     domain: &DomainName,
     mail_from: Option<&DomainName>,
@@ -118,7 +122,7 @@ pub fn required_records(
         )
     };
     let dmarc = txt(
-        OwnerName::prefixed("_dmarc", domain)?,
+        OwnerName::prefixed("_dmarc", domain).map_err(|e| e.for_field(NameField::Domain))?,
         DmarcRecord::for_broker(recipients).to_string(),
     )?;
     let spf = txt(
@@ -126,9 +130,26 @@ pub fn required_records(
         SpfRecord::amazonses().to_string(),
     )?;
     let [t0, t1, t2] = dkim.tokens();
-    let cname = |token: &super::DkimToken| -> Result<RecordSet, DnsError> {
-        let name = OwnerName::prefixed(&format!("{token}._domainkey"), domain)?;
-        let target = host(&format!("{token}.{}", dkim.signing_zone()))?;
+    // Which input to name when a DKIM name or target is too long: the token, unless the
+    // other part leaves no room even for a token of SES's usual length.
+    let zone = dkim.signing_zone();
+    let cname = |index: usize, token: &super::DkimToken| -> Result<RecordSet, DnsError> {
+        let blame = |other_len: usize, affix: usize, other: NameField| {
+            if other_len + affix + SES_DKIM_TOKEN_LEN <= MAX_DOMAIN_LEN {
+                NameField::DkimToken(index)
+            } else {
+                other
+            }
+        };
+        let name = OwnerName::prefixed(&format!("{token}._domainkey"), domain).map_err(|e| {
+            e.for_field(blame(
+                domain.as_str().len(),
+                "._domainkey.".len(),
+                NameField::Domain,
+            ))
+        })?;
+        let target = host(&format!("{token}.{zone}"))
+            .map_err(|e| e.for_field(blame(zone.as_str().len(), 1, NameField::SigningZone)))?;
         RecordSet::new(name, Ttl::RECORDS, RecordData::Cname(target))
     };
     let mail_from_mx = match mail_from {
@@ -137,7 +158,8 @@ pub fn required_records(
             Ttl::RECORDS,
             RecordData::Mx(vec![MxData {
                 preference: 10,
-                exchange: host(&format!("feedback-smtp.{region}.amazonses.com"))?,
+                exchange: host(&format!("feedback-smtp.{region}.amazonses.com"))
+                    .map_err(|e| e.for_field(NameField::Region))?,
             }]),
         )?),
         None => None,
@@ -147,7 +169,7 @@ pub fn required_records(
         mail_from: mail_from.cloned(),
         dmarc,
         spf,
-        dkim: [cname(t0)?, cname(t1)?, cname(t2)?],
+        dkim: [cname(0, t0)?, cname(1, t1)?, cname(2, t2)?],
         mail_from_mx,
     })
 }

@@ -1,6 +1,8 @@
 //! SPF records (RFC 7208): the broker's record, a parser, and merging SES into an
 //! existing record.
 
+use crate::prelude::*;
+
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
@@ -26,6 +28,18 @@ pub enum SpfError {
     BadTerm {
         /// An excerpt of the term.
         term: String,
+    },
+    /// A prefix length (`a/24`, `mx//64`, `ip4:192.0.2.0/24`) that is out of range or not
+    /// written as RFC 7208 §5.6 writes it: receivers return `permerror` for the record.
+    #[error(
+        "spf term {term} has an invalid {family} prefix length: it must be 0 to {max}, without a sign or leading zeros",
+        max = family.max_prefix()
+    )]
+    BadPrefixLength {
+        /// An excerpt of the term.
+        term: String,
+        /// Which length is wrong.
+        family: IpFamily,
     },
     /// `redirect` or `exp` appears twice.
     #[error("spf modifier {name} appears more than once")]
@@ -156,16 +170,17 @@ impl SpfTerm {
                     },
                     None => (None, arg.strip_prefix('/')),
                 };
-                let cidr_ok = cidr.is_none_or(|c| {
-                    kind != "ptr"
-                        && c.split('/')
-                            .all(|p| p.is_empty() || p.parse::<u8>().is_ok())
-                });
                 if !domain.is_none_or(is_domain_spec)
-                    || !cidr_ok
+                    || (kind == "ptr" && cidr.is_some())
                     || (!arg.is_empty() && domain.is_none() && cidr.is_none())
                 {
                     return Err(bad());
+                }
+                if let Some(cidr) = cidr {
+                    dual_cidr(cidr).map_err(|family| SpfError::BadPrefixLength {
+                        term: excerpt(term),
+                        family,
+                    })?;
                 }
                 let kind = match kind {
                     "a" => SpfTermKind::A,
@@ -174,23 +189,98 @@ impl SpfTerm {
                 };
                 ok(kind, domain)
             }
-            "ip4" => ip_term::<Ipv4Addr>(domain_arg, 32)
-                .map_or_else(|| Err(bad()), |()| ok(SpfTermKind::Ip4, None)),
-            "ip6" => ip_term::<Ipv6Addr>(domain_arg, 128)
-                .map_or_else(|| Err(bad()), |()| ok(SpfTermKind::Ip6, None)),
+            "ip4" => ip_term::<Ipv4Addr>(term, domain_arg, IpFamily::V4)
+                .and_then(|()| ok(SpfTermKind::Ip4, None)),
+            "ip6" => ip_term::<Ipv6Addr>(term, domain_arg, IpFamily::V6)
+                .and_then(|()| ok(SpfTermKind::Ip6, None)),
             _ => Err(bad()),
         }
     }
 }
 
+/// Which address family a prefix length is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpFamily {
+    /// IPv4: prefix lengths 0 to 32.
+    V4,
+    /// IPv6: prefix lengths 0 to 128.
+    V6,
+}
+
+impl IpFamily {
+    /// The longest prefix.
+    #[must_use]
+    pub const fn max_prefix(self) -> u8 {
+        match self {
+            Self::V4 => 32,
+            Self::V6 => 128,
+        }
+    }
+}
+
+impl fmt::Display for IpFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::V4 => "ipv4",
+            Self::V6 => "ipv6",
+        })
+    }
+}
+
+/// A prefix length as RFC 7208 §5.6 writes it: `0`, or digits without a leading zero, at
+/// most the family's longest prefix. Rust's integer parsing alone would also take `+24`
+/// and `024`, which receivers refuse.
+fn prefix_len(text: &str, family: IpFamily) -> Result<(), IpFamily> {
+    let canonical = text == "0"
+        || (text.starts_with(|c: char| matches!(c, '1'..='9'))
+            && text.chars().all(|c| c.is_ascii_digit()));
+    let in_range = text
+        .parse::<u16>()
+        .is_ok_and(|n| n <= u16::from(family.max_prefix()));
+    if canonical && in_range {
+        Ok(())
+    } else {
+        Err(family)
+    }
+}
+
+/// The dual CIDR length of `a` and `mx` after its first `/`: `N` (IPv4), `/M` (IPv6, from
+/// `//M`) or `N//M`.
+fn dual_cidr(cidr: &str) -> Result<(), IpFamily> {
+    match cidr.strip_prefix('/') {
+        Some(v6) => prefix_len(v6, IpFamily::V6),
+        None => match cidr.split_once("//") {
+            Some((v4, v6)) => {
+                prefix_len(v4, IpFamily::V4)?;
+                prefix_len(v6, IpFamily::V6)
+            }
+            None => prefix_len(cidr, IpFamily::V4),
+        },
+    }
+}
+
 /// Checks the argument of `ip4:`/`ip6:`: an address and an optional prefix length.
-fn ip_term<A: core::str::FromStr>(arg: Option<&str>, max_len: u8) -> Option<()> {
-    let arg = arg?;
+fn ip_term<A: core::str::FromStr>(
+    term: &str,
+    arg: Option<&str>,
+    family: IpFamily,
+) -> Result<(), SpfError> {
+    let bad = || SpfError::BadTerm {
+        term: excerpt(term),
+    };
+    let arg = arg.ok_or_else(bad)?;
     let (ip, len) = arg
         .split_once('/')
         .map_or((arg, None), |(a, l)| (a, Some(l)));
-    let len_ok = len.is_none_or(|l| l.parse::<u8>().is_ok_and(|n| n <= max_len));
-    (ip.parse::<A>().is_ok() && len_ok).then_some(())
+    ip.parse::<A>().map_err(|_| bad())?;
+    match len {
+        Some(len) => prefix_len(len, family).map_err(|family| SpfError::BadPrefixLength {
+            term: excerpt(term),
+            family,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// How many DNS-querying terms a record has, as far as can be counted without DNS.
@@ -232,7 +322,7 @@ impl SpfLookups {
 /// An SPF record: `v=spf1` and its terms.
 ///
 /// ```
-/// use ses_broker::SpfRecord;
+/// use ses_broker::dns::SpfRecord;
 /// assert_eq!(SpfRecord::amazonses().to_string(), "v=spf1 include:amazonses.com -all");
 /// let merged = SpfRecord::merge("v=spf1 include:_spf.example.com ~all")?;
 /// assert_eq!(
@@ -240,7 +330,7 @@ impl SpfLookups {
 ///     "v=spf1 include:_spf.example.com include:amazonses.com ~all"
 /// );
 /// assert_eq!(merged.lookups().counted(), 2);
-/// # Ok::<(), ses_broker::SpfError>(())
+/// # Ok::<(), ses_broker::dns::SpfError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SpfRecord {

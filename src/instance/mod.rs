@@ -1,6 +1,8 @@
 //! The broker's configuration and what provisioning an instance derives from it: the sending
 //! domain, resource names and ARNs.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use sha2::{Digest, Sha256};
@@ -8,20 +10,22 @@ use sha2::{Digest, Sha256};
 use crate::dns::{
     BrokerManagedRecords, DkimSigning, DmarcRecipients, DnsError, RequiredRecords, required_records,
 };
-use crate::instance::names::{ConfigurationSetName, KmsAlias, TopicName};
-use crate::params::ProvisionParams;
+use crate::params::{MAX_SENDING_DOMAIN_LEN, ProvisionParams};
 use crate::values::{AccountId, Arn, DomainName, InstanceId, Partition, Region, ValueError};
 
 pub(crate) mod names;
 pub(crate) mod outputs;
 
-/// The prefix of every resource name the broker makes (the deployed broker's, kept so that
-/// existing instances keep their names).
-pub const NAME_PREFIX: &str = "csb-aws-ses-";
+pub use names::{AlarmName, ConfigurationSetName, KmsAlias, NAME_PREFIX, TopicName};
+pub use outputs::{InstanceOutputs, InstanceUpdate, UpdateError};
 
-/// Longest default zone: a generated domain (`ses-` + 16 hex + `.` + zone) must leave room
-/// for its DKIM record names (`<32-character token>._domainkey.`, 44 characters) in 253.
-pub const MAX_DEFAULT_ZONE_LEN: usize = 253 - 44 - 21;
+/// Longest default zone, 188: a generated domain (`ses-` + 16 hex + `.` + zone, 21
+/// characters more) must itself be a valid sending domain
+/// ([`MAX_SENDING_DOMAIN_LEN`]).
+pub const MAX_DEFAULT_ZONE_LEN: usize = MAX_SENDING_DOMAIN_LEN - GENERATED_LABEL_LEN - 1;
+
+/// The first label of a generated domain: `ses-` and 16 hex characters.
+const GENERATED_LABEL_LEN: usize = "ses-".len() + 16;
 
 /// Problems with a [`BrokerConfig`], every one at once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,7 +52,7 @@ impl ConfigError {
 ///     "platform_topic_arns": ["arn:aws-us-gov:sns:us-gov-west-1:123456789012:platform-email"]
 /// }"#)?;
 /// assert_eq!(config.partition().as_str(), "aws-us-gov");
-/// # Ok::<(), ses_broker::ConfigError>(())
+/// # Ok::<(), ses_broker::instance::ConfigError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokerConfig {
@@ -195,13 +199,13 @@ impl BrokerConfig {
 /// `ses-<first 16 hex digits of SHA-256(instance_id)>.<zone>`. The hash hides the instance id.
 ///
 /// ```
-/// use ses_broker::{generated_domain, DomainName, InstanceId};
+/// use ses_broker::{instance::generated_domain, values::DomainName, values::InstanceId};
 /// let id: InstanceId = "5b3c1f4e-8a2d-4c7e-9f10-2d6a7b8c9e01".parse()?;
 /// let zone: DomainName = "appmail.cloud.gov".parse()?;
 /// let domain = generated_domain(&id, &zone)?;
 /// assert!(domain.as_str().starts_with("ses-"));
 /// assert!(domain.as_str().ends_with(".appmail.cloud.gov"));
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 ///
 /// # Errors
@@ -309,7 +313,7 @@ fn name_error(field: &'static str) -> impl Fn(ValueError) -> InstanceError {
 /// broker configuration.
 ///
 /// ```
-/// use ses_broker::{BrokerConfig, Instance, ProvisionParams, Topic};
+/// use ses_broker::{BrokerConfig, Instance, ProvisionParams, instance::Topic};
 /// let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "123456789012", "default_zone": "appmail.cloud.gov"}"#)?;
 /// let params = ProvisionParams::from_json(r#"{"domain": "agency.gov", "admin_email": "admin@agency.gov", "mail_from_subdomain": "mail"}"#)?;
 /// let instance = Instance::new(&config, "5b3c1f4e".parse()?, params)?;
@@ -361,9 +365,8 @@ impl Instance {
             .map(|sub| sub.under(&domain))
             .transpose()
             .map_err(|e| InstanceError::MailFromTooLong(e.to_string()))?;
-        let base = format!("{NAME_PREFIX}{id}");
-        let configuration_set =
-            ConfigurationSetName::parse(&base).map_err(name_error("configuration_set_name"))?;
+        let configuration_set = ConfigurationSetName::for_instance(&id);
+        let base = configuration_set.as_str();
         let topic = |t: Topic| {
             TopicName::parse(&format!("{base}-{}", t.suffix())).map_err(name_error("topic_name"))
         };
@@ -503,13 +506,6 @@ impl Instance {
     /// `enable_feedback_notifications`): what a binding compares outputs against.
     pub(crate) const fn topic_arn_by_name(&self, topic: Topic) -> &Arn {
         by_topic(&self.topic_arns, topic)
-    }
-
-    /// The names of the instance's four reputation alarms
-    /// (`<base>-BounceRate-Warning`, ...-Critical, `<base>-ComplaintRate-...`).
-    #[must_use]
-    pub fn alarm_names(&self) -> crate::reputation::AlarmNames {
-        crate::reputation::AlarmNames::for_instance(&self.id)
     }
 
     /// The reputation topic's ARN (the topic always exists).

@@ -1,6 +1,14 @@
 //! Typed AWS resource names, each checked against the limits AWS documents for it.
 
-use crate::values::{ValueError, ValueKind, describe_char, excerpt, string_value};
+use crate::prelude::*;
+
+use crate::values::{
+    BindingId, InstanceId, ValueError, ValueKind, describe_char, excerpt, string_value,
+};
+
+/// The prefix of every resource name the broker makes (the deployed broker's, kept so that
+/// existing instances keep their names).
+pub const NAME_PREFIX: &str = "csb-aws-ses-";
 
 fn check(
     what: &str,
@@ -125,6 +133,36 @@ aws_name!(
     |c: char| !c.is_control(),
     "characters other than control characters"
 );
+
+impl ConfigurationSetName {
+    /// The configuration set of an instance, `csb-aws-ses-<instance_id>`: also the base of
+    /// its topic, key alias and alarm names. The one place the name is built. Always
+    /// valid: an [`InstanceId`] is at most 52 characters of the set name alphabet, so the
+    /// whole is at most 64.
+    ///
+    /// ```
+    /// use ses_broker::instance::ConfigurationSetName;
+    /// let id = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?;
+    /// assert_eq!(
+    ///     ConfigurationSetName::for_instance(&id).as_str(),
+    ///     "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+    /// );
+    /// # Ok::<(), ses_broker::values::ValueError>(())
+    /// ```
+    #[must_use]
+    pub fn for_instance(instance: &InstanceId) -> Self {
+        Self::from_trusted(&format!("{NAME_PREFIX}{instance}"))
+    }
+}
+
+impl IamUserName {
+    /// The IAM user of a binding, `csb-aws-ses-<binding_id>`: at most 64 characters,
+    /// since a [`BindingId`] is at most 52 of the IAM alphabet. The one place it is built.
+    #[must_use]
+    pub fn for_binding(binding: &BindingId) -> Self {
+        Self::from_trusted(&format!("{NAME_PREFIX}{binding}"))
+    }
+}
 
 #[cfg(test)]
 mod tests {

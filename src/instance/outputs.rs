@@ -1,12 +1,40 @@
 //! The instance outputs every binding carries, and what an update changes in them.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
-use crate::credentials::key;
 use crate::dns::{DkimSigning, DnsError, RecordDiff};
 use crate::instance::{BrokerConfig, Instance, InstanceError, Topic};
 use crate::params::{ParamErrors, ProvisionField};
 use crate::values::{Arn, DomainName, Region};
+
+/// The output and credential keys, spelled once (credentials add the binding's keys).
+pub(crate) mod key {
+    pub(crate) const REGION: &str = "region";
+    pub(crate) const DOMAIN: &str = "domain";
+    pub(crate) const IDENTITY_ARN: &str = "identity_arn";
+    pub(crate) const DOMAIN_ARN: &str = "domain_arn";
+    pub(crate) const CONFIGURATION_SET_ARN: &str = "configuration_set_arn";
+    pub(crate) const REPUTATION_TOPIC_ARN: &str = "reputation_topic_arn";
+    pub(crate) const BOUNCE_TOPIC_ARN: &str = "bounce_topic_arn";
+    pub(crate) const COMPLAINT_TOPIC_ARN: &str = "complaint_topic_arn";
+    pub(crate) const DELIVERY_TOPIC_ARN: &str = "delivery_topic_arn";
+    pub(crate) const REQUIRED_RECORDS: &str = "required_records";
+    pub(crate) const INSTRUCTIONS: &str = "instructions";
+    pub(crate) const SMTP_SERVER: &str = "smtp_server";
+    pub(crate) const SMTP_USER: &str = "smtp_user";
+    pub(crate) const SMTP_PASSWORD: &str = "smtp_password";
+    pub(crate) const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
+    pub(crate) const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+    pub(crate) const NOTIFICATION_EMAIL: &str = "notification_email";
+    pub(crate) const NOTIFICATION_WEBHOOK: &str = "notification_webhook";
+    // Extra keys, not in the deployed broker's payload.
+    pub(crate) const IDENTITY_DOMAIN: &str = "identity_domain";
+    pub(crate) const MAIL_FROM_DOMAIN: &str = "mail_from_domain";
+    pub(crate) const SMTP_PORT: &str = "smtp_port";
+    pub(crate) const SMTP_TLS_PORT: &str = "smtp_tls_port";
+}
 
 /// What provisioning gives back, merged into every binding's credentials: key for key what
 /// the deployed broker delivers, plus `identity_domain` and `mail_from_domain`.

@@ -1,5 +1,7 @@
 //! Bind parameters (`cf bind-service APP NAME -c` or `cf create-service-key -c`).
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::Value;
 

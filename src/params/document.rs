@@ -1,7 +1,9 @@
 //! Reading a parameter document: size limit, JSON syntax, a top-level object with no
 //! duplicate keys, and typed access to each field that collects every problem.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 use core::fmt;
 
@@ -422,6 +424,31 @@ const PREDECESSOR_KEYS: [(&str, &str); 8] = [
     ),
 ];
 
+/// The Levenshtein distance between `a` and `b`, in characters: the "did you mean" metric.
+///
+/// Hand-written, a dozen lines: the `strsim` crate needs `std`, and this crate is
+/// `no_std`. Two rows of the classic dynamic programme; `O(len(a) * len(b))` time, and the
+/// known keys are short, so a long hostile key costs at most a few thousand steps per key.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = Vec::with_capacity(b.len() + 1);
+    for (i, ca) in a.chars().enumerate() {
+        let mut left = i + 1;
+        let mut diagonal = i;
+        current.clear();
+        current.push(left);
+        for (cb, &above) in b.iter().zip(previous.iter().skip(1)) {
+            let substitute = diagonal + usize::from(ca != *cb);
+            left = substitute.min(above + 1).min(left + 1);
+            current.push(left);
+            diagonal = above;
+        }
+        core::mem::swap(&mut previous, &mut current);
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
 /// The error for a key that `known` does not contain, with a hint when one helps.
 pub(crate) fn unknown_key(key: &str, known: &[&str]) -> ParamError {
     let path = key_path(key);
@@ -431,7 +458,7 @@ pub(crate) fn unknown_key(key: &str, known: &[&str]) -> ParamError {
     let lower = key.trim().to_ascii_lowercase().replace(['-', ' '], "_");
     let suggestion = known
         .iter()
-        .map(|k| (strsim::levenshtein(&lower, k), *k))
+        .map(|k| (edit_distance(&lower, k), *k))
         .filter(|(distance, k)| *distance <= 3.max(k.len() / 5))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k);
@@ -440,4 +467,27 @@ pub(crate) fn unknown_key(key: &str, known: &[&str]) -> ParamError {
         None => format!("unknown parameter; the known ones are {}", known.join(", ")),
     };
     ParamError::new(path, ParamErrorKind::UnknownKey, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_is_levenshtein() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("abc", "", 3),
+            ("domain", "domain", 0),
+            ("domian", "domain", 2),
+            ("kitten", "sitting", 3),
+            ("flaw", "lawn", 2),
+            ("admin_emial", "admin_email", 2),
+            ("bücher", "bucher", 1),
+        ] {
+            assert_eq!(edit_distance(a, b), d, "{a} -> {b}");
+            assert_eq!(edit_distance(b, a), d, "{b} -> {a}");
+        }
+    }
 }

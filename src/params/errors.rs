@@ -1,5 +1,7 @@
 //! Parameter errors: every problem of a document at once, each with its field path.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use crate::values::ValueError;
@@ -93,7 +95,7 @@ impl fmt::Display for ParamError {
     }
 }
 
-impl std::error::Error for ParamError {}
+impl core::error::Error for ParamError {}
 
 /// Every problem found in a parameter document (never empty).
 ///
@@ -178,7 +180,7 @@ impl fmt::Display for ParamErrors {
     }
 }
 
-impl std::error::Error for ParamErrors {}
+impl core::error::Error for ParamErrors {}
 
 impl<'a> IntoIterator for &'a ParamErrors {
     type Item = &'a ParamError;

@@ -1,5 +1,7 @@
 //! Provision and update parameters (`cf create-service` / `cf update-service -c`).
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -8,12 +10,12 @@ use super::document::{
     Document, Raw, optional_bool, optional_list, optional_str, parse_with, unknown_key,
 };
 use super::errors::{ParamError, ParamErrorKind, ParamErrors};
-use crate::dns::{DmarcRecipients, DmarcRecord};
-use crate::values::{DomainName, EmailAddress, MailFromSubdomain, excerpt};
+use crate::dns::{DKIM_NAME_OVERHEAD, DmarcRecipients, DmarcRecord};
+use crate::values::{DomainName, EmailAddress, MAX_DOMAIN_LEN, MailFromSubdomain, excerpt};
 
-/// Longest sending domain: the DKIM record names `<32-character token>._domainkey.<domain>`
-/// add 44 characters and must still fit the 253 of a DNS name.
-pub const MAX_SENDING_DOMAIN_LEN: usize = 253 - 44;
+/// Longest sending domain, 209: the DKIM record names `<32-character token>._domainkey.<domain>`
+/// add [`DKIM_NAME_OVERHEAD`] (44) characters and must still fit the 253 of a DNS name.
+pub const MAX_SENDING_DOMAIN_LEN: usize = MAX_DOMAIN_LEN - DKIM_NAME_OVERHEAD;
 
 /// The provision parameter keys, in the order the catalog documents them.
 pub(crate) const PROVISION_KEYS: [&str; 6] = [
@@ -113,7 +115,7 @@ struct Fields {
 fn emptiable<T>(
     path: &str,
     raw: Raw<'_, '_>,
-    parse: fn(&str) -> Result<T, crate::ValueError>,
+    parse: fn(&str) -> Result<T, crate::values::ValueError>,
     errors: &mut Vec<ParamError>,
 ) -> Result<Option<Option<T>>, ()> {
     match optional_str(path, raw, errors)? {
@@ -338,7 +340,7 @@ impl ProvisionParams {
     /// value is refused. (The deployed broker refuses even an unchanged `domain`.)
     ///
     /// ```
-    /// use ses_broker::{ProvisionField, ProvisionParams};
+    /// use ses_broker::{params::ProvisionField, ProvisionParams};
     /// let stored = ProvisionParams::from_json(r#"{"domain": "agency.gov", "admin_email": "a@agency.gov"}"#)?;
     /// let update = stored.update(r#"{"domain": "AGENCY.gov", "mail_from_subdomain": "mail"}"#)?;
     /// assert_eq!(update.changed(), [ProvisionField::MailFromSubdomain]);

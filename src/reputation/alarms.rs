@@ -1,11 +1,15 @@
 //! The four CloudWatch alarms that watch an instance's reputation, as the JSON a caller
 //! hands to CloudWatch `PutMetricAlarm`.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use super::names::{AlarmKind, AlarmNames, Severity};
 use super::thresholds::Thresholds;
-use crate::{AlarmName, Arn, ConfigurationSetName, Instance, InstanceId};
+use crate::instance::Instance;
+use crate::instance::names::{AlarmName, ConfigurationSetName};
+use crate::values::{Arn, InstanceId};
 
 /// Seconds per evaluation period.
 const PERIOD_SECONDS: u32 = 300;
@@ -43,14 +47,14 @@ impl AlarmDimension {
 ///
 /// - `Statistic` `Average` over `Period` 300 s, one evaluation period, one datapoint to
 ///   alarm, `GreaterThanOrEqualToThreshold` (a rate at the threshold alarms, as
-///   [`Thresholds`](crate::Thresholds) classifies it).
+///   [`Thresholds`](crate::reputation::Thresholds) classifies it).
 /// - `TreatMissingData` `ignore`: SES publishes the metrics only after the first bounce or
 ///   complaint, so a new alarm waits in `INSUFFICIENT_DATA` instead of going `OK` and
 ///   mailing everyone, and an alarm keeps its state through gaps (a paused set stays in
 ///   ALARM).
 /// - Alarm and OK actions: the instance's reputation topic (the admin email) and the
 ///   platform topics. The pause service subscribes to a platform topic and acts only on
-///   critical alarms entering ALARM (see [`AlarmNotification::decide_unverified`](crate::AlarmNotification::decide_unverified)).
+///   critical alarms entering ALARM (see [`AlarmNotification::decide_unverified`](crate::reputation::AlarmNotification::decide_unverified)).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AlarmDefinition {
@@ -91,7 +95,7 @@ impl AlarmDefinition {
     /// instance's reputation topic and the platform topics of the broker configuration.
     ///
     /// ```
-    /// use ses_broker::{AlarmDefinition, BrokerConfig, Instance, ProvisionParams, Thresholds};
+    /// use ses_broker::{reputation::AlarmDefinition, BrokerConfig, Instance, ProvisionParams, reputation::Thresholds};
     /// let config = BrokerConfig::from_json(r#"{"region": "us-gov-west-1", "account_id": "111122223333",
     ///     "default_zone": "appmail.cloud.gov",
     ///     "platform_topic_arns": ["arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email"]}"#)?;
@@ -119,7 +123,7 @@ impl AlarmDefinition {
     /// service that has no [`Instance`] at hand), in the order of [`AlarmKind::ALL`].
     ///
     /// ```
-    /// use ses_broker::{AlarmDefinition, Arn, InstanceId, Thresholds};
+    /// use ses_broker::{reputation::AlarmDefinition, values::Arn, values::InstanceId, reputation::Thresholds};
     /// let id: InstanceId = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?;
     /// let topic: Arn = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-reputation-notifications".parse()?;
     /// let platform: Arn = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications".parse()?;
@@ -129,7 +133,7 @@ impl AlarmDefinition {
     /// assert_eq!(json["MetricName"], "Reputation.BounceRate");
     /// assert_eq!(json["Dimensions"][0]["Name"], "ses:configuration-set");
     /// assert_eq!(json["Threshold"], 0.04);
-    /// # Ok::<(), ses_broker::ValueError>(())
+    /// # Ok::<(), ses_broker::values::ValueError>(())
     /// ```
     #[must_use]
     pub fn from_parts(

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::names::configuration_set_of;
+use super::metric::{AwsStanding, Level, Metric, standing};
 use super::ratio::Ratio;
-use super::thresholds::{AwsStanding, Level, Metric, standing};
-use crate::{ConfigurationSetName, InstanceId};
+use crate::instance::names::ConfigurationSetName;
+use crate::values::InstanceId;
 
 /// The assessment of one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -133,7 +133,9 @@ impl Assessment {
     pub fn plan(&self, instance: &InstanceId) -> Plan {
         Plan {
             notify: self.notify(),
-            pause: self.pause_sending().then(|| configuration_set_of(instance)),
+            pause: self
+                .pause_sending()
+                .then(|| ConfigurationSetName::for_instance(instance)),
         }
     }
 }

@@ -1,12 +1,15 @@
 //! What to do about an incoming alarm notification: pause, notify, or ignore (and why).
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::assessment::NotifyTarget;
 use super::names::{AlarmNames, RecognisedAlarm, Severity};
 use super::notification::{AlarmNotification, AlarmState};
+use crate::instance::names::ConfigurationSetName;
 use crate::values::excerpt;
-use crate::{AccountId, Arn, ConfigurationSetName, Region};
+use crate::values::{AccountId, Arn, Region};
 
 /// The dimension names a trigger may carry the configuration set under: the one SES
 /// publishes and the one the deployed broker's alarms use.
@@ -175,13 +178,13 @@ impl AlarmNotification {
     /// - it ignored `NewStateValue`, so an OK transition would have paused too: only
     ///   entering ALARM acts;
     /// - its alarms watched `BounceRate` with dimension `ConfigurationSetName`, which SES does
-    ///   not publish: [`AlarmDefinition`](crate::AlarmDefinition) watches
+    ///   not publish: [`AlarmDefinition`](crate::reputation::AlarmDefinition) watches
     ///   `Reputation.BounceRate` with `ses:configuration-set`;
     /// - it answered unacceptable alarms with a 500, so SNS retried them: an ignored alarm
     ///   is a decision with a reason, which a webhook answers with a 2xx.
     ///
     /// ```
-    /// use ses_broker::{AccountId, AlarmDecision, AlarmNotification, Region};
+    /// use ses_broker::{values::AccountId, reputation::AlarmDecision, reputation::AlarmNotification, values::Region};
     /// let alarm = AlarmNotification::from_json(r#"{
     ///   "AlarmName": "csb-aws-ses-i1-BounceRate-Critical", "AWSAccountId": "111122223333",
     ///   "NewStateValue": "ALARM", "OldStateValue": "OK", "Trigger": {}

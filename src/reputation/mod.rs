@@ -27,6 +27,7 @@
 mod alarms;
 mod assessment;
 mod decision;
+mod metric;
 mod names;
 mod notification;
 mod ratio;
@@ -35,12 +36,11 @@ mod thresholds;
 pub use alarms::{AlarmDefinition, AlarmDimension};
 pub use assessment::{Assessment, MetricAssessment, NotifyTarget, Plan};
 pub use decision::{AlarmDecision, IgnoreReason};
-pub use names::{AlarmKind, AlarmNames, RecognisedAlarm, Severity, configuration_set_of};
+pub use metric::{AwsStanding, Level, Metric};
+pub use names::{AlarmKind, AlarmNames, RecognisedAlarm, Severity};
 pub use notification::{
     AlarmError, AlarmNotification, AlarmState, Dimension, MetricQuery, Trigger, TriggerShape,
     WatchedMetric,
 };
 pub use ratio::Ratio;
-pub use thresholds::{
-    AwsStanding, Counts, Level, Metric, MetricThresholds, Rates, ReputationError, Thresholds,
-};
+pub use thresholds::{Counts, MetricThresholds, Rates, ReputationError, Thresholds};

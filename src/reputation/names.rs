@@ -4,29 +4,13 @@
 //! Building and recognising names live side by side on purpose: the deployed pause path
 //! failed because the alarms were renamed while the code recognising them was not.
 
+use crate::prelude::*;
+
 use core::fmt;
 
-use super::thresholds::Metric;
-use crate::{AlarmName, ConfigurationSetName, InstanceId, NAME_PREFIX};
-
-/// The configuration set of an instance: `csb-aws-ses-<instance_id>`, the same
-/// name [`Instance::configuration_set_name`](crate::Instance::configuration_set_name) gives.
-/// Always valid: an [`InstanceId`] is at most 52 characters of the set name alphabet, so the
-/// whole is at most 64.
-///
-/// ```
-/// use ses_broker::{InstanceId, configuration_set_of};
-/// let id: InstanceId = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?;
-/// assert_eq!(
-///     configuration_set_of(&id).as_str(),
-///     "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
-/// );
-/// # Ok::<(), ses_broker::ValueError>(())
-/// ```
-#[must_use]
-pub fn configuration_set_of(instance: &InstanceId) -> ConfigurationSetName {
-    ConfigurationSetName::from_trusted(&format!("{NAME_PREFIX}{instance}"))
-}
+use super::metric::Metric;
+use crate::instance::names::{AlarmName, ConfigurationSetName, NAME_PREFIX};
+use crate::values::InstanceId;
 
 /// How serious an alarm is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -102,7 +86,7 @@ impl AlarmKind {
 /// from a name to its instance ([`AlarmNames::recognise`]).
 ///
 /// ```
-/// use ses_broker::{AlarmKind, AlarmNames, InstanceId, Metric, Severity};
+/// use ses_broker::{reputation::AlarmKind, reputation::AlarmNames, values::InstanceId, reputation::Metric, reputation::Severity};
 /// let id: InstanceId = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f".parse()?;
 /// let names = AlarmNames::for_instance(&id);
 /// let critical = AlarmKind::new(Metric::Bounce, Severity::Critical);
@@ -110,7 +94,7 @@ impl AlarmKind {
 /// assert_eq!(name.as_str(), "csb-aws-ses-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f-BounceRate-Critical");
 /// let back = AlarmNames::recognise(name.as_str()).unwrap();
 /// assert_eq!((back.instance(), back.kind()), (&id, critical));
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AlarmNames {
@@ -122,7 +106,7 @@ impl AlarmNames {
     #[must_use]
     pub fn for_instance(instance: &InstanceId) -> Self {
         Self {
-            configuration_set: configuration_set_of(instance),
+            configuration_set: ConfigurationSetName::for_instance(instance),
         }
     }
 
@@ -181,7 +165,7 @@ impl RecognisedAlarm {
     /// The instance's configuration set, `csb-aws-ses-<instance_id>`.
     #[must_use]
     pub fn configuration_set(&self) -> ConfigurationSetName {
-        configuration_set_of(&self.instance)
+        ConfigurationSetName::for_instance(&self.instance)
     }
 }
 

@@ -7,6 +7,8 @@
 //! `AlarmDescription` null; `StateChangeTime` with a `+0000` offset; `ReturnData` as a
 //! boolean or as the string `"True"`/`"False"`; actions as an array or a single string.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -311,7 +313,7 @@ impl Trigger {
 /// informational field never stops a pause.
 ///
 /// ```
-/// use ses_broker::{AlarmNotification, AlarmState};
+/// use ses_broker::{reputation::AlarmNotification, reputation::AlarmState};
 /// let alarm = AlarmNotification::from_json(r#"{
 ///   "AlarmName": "csb-aws-ses-i1-ComplaintRate-Warning", "AlarmDescription": null,
 ///   "AWSAccountId": "111122223333", "NewStateValue": "ALARM", "OldStateValue": "OK",
@@ -322,7 +324,7 @@ impl Trigger {
 /// assert_eq!(alarm.new_state(), AlarmState::Alarm);
 /// assert_eq!(alarm.description(), None);
 /// assert_eq!(alarm.state_change_time().map(|t| t.unix_timestamp()), Some(1_796_017_212));
-/// # Ok::<(), ses_broker::AlarmError>(())
+/// # Ok::<(), ses_broker::reputation::AlarmError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmNotification {

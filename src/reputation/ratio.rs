@@ -1,5 +1,7 @@
 //! Exact fractions for thresholds: integer comparison from counts, nearest double for rates.
 
+use crate::prelude::*;
+
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -11,7 +13,7 @@ use core::fmt;
 /// nearest the exact value (IEEE division of two exact integers rounds correctly).
 ///
 /// ```
-/// use ses_broker::Thresholds;
+/// use ses_broker::reputation::Thresholds;
 /// let warning = Thresholds::cloud_gov().bounce().warning();
 /// assert_eq!((warning.numerator(), warning.denominator()), (1, 50));
 /// assert_eq!(warning.to_f64(), 0.02);

@@ -1,128 +1,11 @@
 //! Reputation thresholds and the assessment of a bounce and complaint rate against them.
 
-use core::fmt;
-
-use serde::Serialize;
-
 use super::assessment::{Assessment, MetricAssessment};
-use super::ratio::{
-    AWS_PAUSE_BOUNCE, AWS_PAUSE_COMPLAINT, AWS_REVIEW_BOUNCE, AWS_REVIEW_COMPLAINT, Ratio,
-};
+use super::metric::{Level, Metric};
+use super::ratio::{AWS_REVIEW_BOUNCE, AWS_REVIEW_COMPLAINT, Ratio};
 
 /// A fraction of a review threshold is taken to millionths.
 const MILLIONTHS: u64 = 1_000_000;
-
-/// Which reputation metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Metric {
-    /// Hard bounces per message sent (CloudWatch `Reputation.BounceRate`).
-    Bounce,
-    /// Feedback-loop complaints per message sent (CloudWatch `Reputation.ComplaintRate`).
-    Complaint,
-}
-
-impl Metric {
-    /// Both metrics, bounce first.
-    pub const ALL: [Self; 2] = [Self::Bounce, Self::Complaint];
-
-    /// `bounce` or `complaint`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Bounce => "bounce",
-            Self::Complaint => "complaint",
-        }
-    }
-
-    /// The CloudWatch metric name in the `AWS/SES` namespace.
-    #[must_use]
-    pub const fn cloudwatch_metric(self) -> &'static str {
-        match self {
-            Self::Bounce => "Reputation.BounceRate",
-            Self::Complaint => "Reputation.ComplaintRate",
-        }
-    }
-
-    /// AWS's account review threshold for this metric (5 % or 0.1 %).
-    #[must_use]
-    pub const fn aws_review(self) -> Ratio {
-        match self {
-            Self::Bounce => AWS_REVIEW_BOUNCE,
-            Self::Complaint => AWS_REVIEW_COMPLAINT,
-        }
-    }
-
-    /// The rate at which AWS may pause the account's sending (10 % or 0.5 %).
-    #[must_use]
-    pub const fn aws_pause(self) -> Ratio {
-        match self {
-            Self::Bounce => AWS_PAUSE_BOUNCE,
-            Self::Complaint => AWS_PAUSE_COMPLAINT,
-        }
-    }
-}
-
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The level of one metric, or of the whole assessment (the worst of the two).
-///
-/// Ordered: `NoData < Ok < Warning < Critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Level {
-    /// Nothing was sent, so there is no rate (zero sends is not a division).
-    NoData,
-    /// Below the warning threshold.
-    Ok,
-    /// At or above the warning threshold, below the critical one: notify.
-    Warning,
-    /// At or above the critical threshold: notify and pause sending.
-    Critical,
-}
-
-impl Level {
-    /// `no_data`, `ok`, `warning` or `critical`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::NoData => "no_data",
-            Self::Ok => "ok",
-            Self::Warning => "warning",
-            Self::Critical => "critical",
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where a rate stands against AWS's own account-level thresholds (not cloud.gov's).
-///
-/// AWS computes its rates over a "representative volume" of the whole account, so this
-/// says where the *given* rate would stand, not what AWS has decided. Ordered from best.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum AwsStanding {
-    /// Nothing was sent.
-    NoData,
-    /// Below the review threshold (5 % bounces, 0.1 % complaints).
-    BelowReview,
-    /// At or above the review threshold: AWS places the account under review.
-    Review,
-    /// At or above 10 % bounces or 0.5 % complaints: AWS may pause the whole account.
-    Pause,
-}
 
 /// Warning and critical thresholds of one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -155,16 +38,6 @@ impl MetricThresholds {
     }
 }
 
-pub(super) fn standing(metric: Metric, reached: impl Fn(Ratio) -> bool) -> AwsStanding {
-    if reached(metric.aws_pause()) {
-        AwsStanding::Pause
-    } else if reached(metric.aws_review()) {
-        AwsStanding::Review
-    } else {
-        AwsStanding::BelowReview
-    }
-}
-
 /// The warning and critical thresholds for both metrics.
 ///
 /// A rate **at** a threshold is classified as that threshold's level (`>=`, as the
@@ -178,7 +51,7 @@ pub(super) fn standing(metric: Metric, reached: impl Fn(Ratio) -> bool) -> AwsSt
 ///   next double below it is ok.
 ///
 /// ```
-/// use ses_broker::{Counts, Level, Rates, Thresholds};
+/// use ses_broker::{reputation::Counts, reputation::Level, reputation::Rates, reputation::Thresholds};
 /// let t = Thresholds::cloud_gov();
 /// let at = t.assess_counts(Counts::new(10_000, 200, 0)?);
 /// assert_eq!(at.bounce().level(), Level::Warning);
@@ -187,7 +60,7 @@ pub(super) fn standing(metric: Metric, reached: impl Fn(Ratio) -> bool) -> AwsSt
 /// let critical = t.assess(Rates::new(0.01, 0.0008)?);
 /// assert_eq!(critical.complaint().level(), Level::Critical);
 /// assert!(critical.pause_sending());
-/// # Ok::<(), ses_broker::ReputationError>(())
+/// # Ok::<(), ses_broker::reputation::ReputationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Thresholds {
@@ -220,13 +93,13 @@ impl Thresholds {
     /// already put the account under review), and the warning must be below the critical.
     ///
     /// ```
-    /// use ses_broker::Thresholds;
+    /// use ses_broker::reputation::Thresholds;
     /// assert_eq!(Thresholds::from_review(0.4, 0.8)?, Thresholds::cloud_gov());
     /// let strict = Thresholds::from_review(0.2, 0.5)?;
     /// assert_eq!(strict.bounce().warning().to_string(), "1%");
     /// assert_eq!(strict.complaint().critical().to_string(), "0.05%");
     /// assert!(Thresholds::from_review(0.8, 0.4).is_err());
-    /// # Ok::<(), ses_broker::ReputationError>(())
+    /// # Ok::<(), ses_broker::reputation::ReputationError>(())
     /// ```
     ///
     /// # Errors
@@ -316,6 +189,23 @@ impl Thresholds {
     }
 }
 
+/// `x.round()` for `x` in `[0, 2^52)`, which `core` lacks (`f64::round` needs `std`).
+/// Exact: the fractional part `x - trunc(x)` of such an `x` is computed without rounding.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "callers pass a finite x in [0, 2^52), where the casts are exact"
+)]
+fn round_half_away(x: f64) -> u64 {
+    let whole = x as u64;
+    if x - whole as f64 >= 0.5 {
+        whole + 1
+    } else {
+        whole
+    }
+}
+
 fn millionths(field: &'static str, fraction: f64) -> Result<u64, ReputationError> {
     let out_of_range = ReputationError::ReviewFraction {
         field,
@@ -324,12 +214,7 @@ fn millionths(field: &'static str, fraction: f64) -> Result<u64, ReputationError
     if !fraction.is_finite() || fraction <= 0.0 || fraction > 1.0 {
         return Err(out_of_range);
     }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "the value is in (0, 1e6] after the range check"
-    )]
-    let scaled = (fraction * 1_000_000.0).round() as u64;
+    let scaled = round_half_away(fraction * 1_000_000.0);
     if scaled == 0 {
         return Err(out_of_range);
     }
@@ -487,6 +372,32 @@ pub enum ReputationError {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
     use super::*;
+    use crate::prelude::*;
+    use crate::reputation::metric::AwsStanding;
+
+    #[test]
+    fn round_half_away_matches_std_round() {
+        for x in [
+            0.0_f64,
+            0.4,
+            0.5,
+            0.49999999999999994,
+            1.5,
+            2.5,
+            19_999.5,
+            20_000.0,
+            1e6,
+            4e15,
+        ] {
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "test values"
+            )]
+            let expected = x.round() as u64;
+            assert_eq!(round_half_away(x), expected, "{x}");
+        }
+    }
 
     #[test]
     fn from_review_rounds_to_millionths() {

@@ -1,5 +1,7 @@
 //! What can be wrong with an SNS message.
 
+use crate::prelude::*;
+
 use super::MessageType;
 
 /// Why an SNS message was refused: unparseable, malformed, not for us, stale, or not

@@ -52,6 +52,8 @@
 //! - `SigningCertURL`/`SigningCertUrl` are both accepted on purpose; the helper accepted the
 //!   Lambda spelling only because Go matches JSON keys without regard to case.
 
+use crate::prelude::*;
+
 mod error;
 #[cfg(feature = "verify")]
 mod signature;

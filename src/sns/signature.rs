@@ -1,6 +1,8 @@
 //! RSASSA-PKCS1-v1_5 verification of an SNS message over a signing certificate parsed
 //! once.
 
+use crate::prelude::*;
+
 use crypto_bigint::BoxedUint;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use rsa::pkcs8::DecodePublicKey as _;

@@ -1,5 +1,7 @@
 //! Where SNS certificates and subscribe links may point.
 
+use crate::prelude::*;
+
 use url::{Host, Url};
 
 use super::SnsError;

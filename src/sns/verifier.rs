@@ -1,5 +1,7 @@
 //! Everything that makes a well-formed message one to act on.
 
+use crate::prelude::*;
+
 use core::time::Duration;
 
 use time::OffsetDateTime;
@@ -197,7 +199,7 @@ impl VerifiedMessage {
     ///
     /// ```
     /// use ses_broker::sns::{Message, SigningCertificate, Verifier};
-    /// use ses_broker::{AccountId, Region};
+    /// use ses_broker::values::{AccountId, Region};
     /// let body = include_str!("../../tests/data/sns/notification-alarm-v1.json");
     /// let certificate = SigningCertificate::parse(include_bytes!("../../tests/data/sns/cert.pem"))?;
     /// let message = Message::from_json(body)?;

@@ -1,5 +1,7 @@
 //! Amazon Resource Names and AWS account ids.
 
+use crate::prelude::*;
+
 use super::{Partition, Region, ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest ARN accepted (the common AWS API limit).
@@ -8,11 +10,11 @@ const MAX_ARN_LEN: usize = 2048;
 /// A 12-digit AWS account id.
 ///
 /// ```
-/// use ses_broker::AccountId;
+/// use ses_broker::values::AccountId;
 /// let id: AccountId = "123456789012".parse()?;
 /// assert_eq!(id.as_str(), "123456789012");
 /// assert!("12345".parse::<AccountId>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AccountId(String);
@@ -49,11 +51,11 @@ impl AccountId {
 /// [`AccountId`], and the resource non-empty with no whitespace or control characters.
 ///
 /// ```
-/// use ses_broker::Arn;
+/// use ses_broker::values::Arn;
 /// let arn: Arn = "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts".parse()?;
 /// assert_eq!(arn.service(), "sns");
 /// assert_eq!(arn.resource(), "alerts");
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Arn {

@@ -1,14 +1,16 @@
 //! Domain names: ASCII after UTS-46 mapping, lowercase, LDH labels, no confusable mixes.
 
+use crate::prelude::*;
+
 use unicode_script::{Script, UnicodeScript};
 
 use super::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
 /// Longest domain name in presentation form, without the trailing dot (RFC 1035 §2.3.4:
 /// 255 octets on the wire).
-pub(crate) const MAX_DOMAIN_LEN: usize = 253;
+pub const MAX_DOMAIN_LEN: usize = 253;
 /// Longest label (RFC 1035 §2.3.4).
-pub(crate) const MAX_LABEL_LEN: usize = 63;
+pub const MAX_LABEL_LEN: usize = 63;
 
 /// A fully qualified domain name, stored as lowercase A-labels without a trailing dot.
 ///
@@ -22,13 +24,13 @@ pub(crate) const MAX_LABEL_LEN: usize = 63;
 /// way to make one name look like another.
 ///
 /// ```
-/// use ses_broker::DomainName;
+/// use ses_broker::values::DomainName;
 /// let d: DomainName = "Agency.GOV.".parse()?;
 /// assert_eq!(d.as_str(), "agency.gov");
 /// let idn: DomainName = "bücher.example".parse()?;
 /// assert_eq!(idn.to_string(), "xn--bcher-kva.example");
 /// assert!("bad_name.gov".parse::<DomainName>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DomainName(String);

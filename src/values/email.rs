@@ -1,5 +1,7 @@
 //! Email addresses: a strict, practical mailbox that is safe in DMARC, zone files and HCL.
 
+use crate::prelude::*;
+
 use super::domain::is_plain_valid;
 use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 
@@ -19,11 +21,11 @@ const MAX_ADDRESS_LEN: usize = 254;
 /// part keeps its case (RFC 5321 lets a mailbox be case-sensitive).
 ///
 /// ```
-/// use ses_broker::EmailAddress;
+/// use ses_broker::values::EmailAddress;
 /// let a: EmailAddress = "Admin+dmarc@Agency.GOV".parse()?;
 /// assert_eq!(a.as_str(), "Admin+dmarc@agency.gov");
 /// assert!("a;rua=mailto:evil@x.com@agency.gov".parse::<EmailAddress>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmailAddress {

@@ -1,5 +1,7 @@
 //! OSBAPI instance and binding ids, restricted to what AWS resource names can carry.
 
+use crate::prelude::*;
+
 use super::{ValueError, ValueKind, describe_char, string_value};
 
 /// Longest id: `csb-aws-ses-` (12 characters) plus the id must fit the 64 characters of an
@@ -68,10 +70,10 @@ id_type!(
     /// is limited to the characters those names allow and to a length that fits them.
     ///
     /// ```
-    /// use ses_broker::InstanceId;
+    /// use ses_broker::values::InstanceId;
     /// let id: InstanceId = "5b3c1f4e-8a2d-4c7e-9f10-2d6a7b8c9e01".parse()?;
     /// assert_eq!(id.as_str(), "5b3c1f4e-8a2d-4c7e-9f10-2d6a7b8c9e01");
-    /// # Ok::<(), ses_broker::ValueError>(())
+    /// # Ok::<(), ses_broker::values::ValueError>(())
     /// ```
     InstanceId,
     ValueKind::InstanceId
@@ -84,10 +86,10 @@ id_type!(
     /// 64 characters).
     ///
     /// ```
-    /// use ses_broker::BindingId;
+    /// use ses_broker::values::BindingId;
     /// let id: BindingId = "0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b".parse()?;
     /// assert_eq!(id.to_string(), "0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b");
-    /// # Ok::<(), ses_broker::ValueError>(())
+    /// # Ok::<(), ses_broker::values::ValueError>(())
     /// ```
     BindingId,
     ValueKind::BindingId

@@ -1,5 +1,7 @@
 //! The custom MAIL FROM subdomain.
 
+use crate::prelude::*;
+
 use super::domain::MAX_DOMAIN_LEN;
 use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
 
@@ -11,11 +13,11 @@ use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_va
 /// the limits of a domain is checked when it is joined to a domain ([`Self::under`]).
 ///
 /// ```
-/// use ses_broker::{DomainName, MailFromSubdomain};
+/// use ses_broker::{values::DomainName, values::MailFromSubdomain};
 /// let sub: MailFromSubdomain = "Mail".parse()?;
 /// let domain: DomainName = "agency.gov".parse()?;
 /// assert_eq!(sub.under(&domain)?.as_str(), "mail.agency.gov");
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MailFromSubdomain(String);

@@ -5,6 +5,8 @@
 //! invalid value never exists. `Display` gives the canonical form, and parsing that form
 //! again gives back an equal value.
 
+use crate::prelude::*;
+
 mod arn;
 mod domain;
 mod email;
@@ -16,11 +18,12 @@ mod source_ip;
 mod webhook;
 
 pub use arn::{AccountId, Arn};
-pub use domain::DomainName;
+pub use domain::{DomainName, MAX_DOMAIN_LEN, MAX_LABEL_LEN};
 pub use email::EmailAddress;
 pub use ids::{BindingId, InstanceId};
 pub use mail_from::MailFromSubdomain;
 pub use region::{Partition, Region};
+pub use secret::{AccessKey, AccessKeyId, SecretAccessKey};
 pub use source_ip::SourceIp;
 pub use webhook::WebhookUrl;
 
@@ -208,7 +211,7 @@ macro_rules! string_value {
         }
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                let s = <alloc::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
                 Self::parse(&s).map_err(serde::de::Error::custom)
             }
         }

@@ -1,5 +1,7 @@
 //! AWS regions and the partition each belongs to.
 
+use crate::prelude::*;
+
 use super::{ValueError, ValueKind, excerpt, string_value};
 
 /// An AWS region code such as `us-gov-west-1`, lowercase.
@@ -10,11 +12,11 @@ use super::{ValueError, ValueKind, excerpt, string_value};
 /// `us-isob-east-1`, `eusc-de-east-1`. Upper-case input is lowercased.
 ///
 /// ```
-/// use ses_broker::{Partition, Region};
+/// use ses_broker::{values::Partition, values::Region};
 /// let r: Region = "us-gov-west-1".parse()?;
 /// assert_eq!(r.partition(), Partition::AwsUsGov);
 /// assert_eq!(r.partition().as_str(), "aws-us-gov");
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Region(String);

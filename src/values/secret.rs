@@ -15,26 +15,26 @@
 //!
 //! ```compile_fail
 //! // No `Display`: a secret cannot be formatted by accident.
-//! let key = ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
+//! let key = ses_broker::values::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
 //! let _ = format!("{key}");
 //! ```
 //!
 //! ```compile_fail
 //! // No `Display` on the SMTP password either.
-//! let key = ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
-//! let region = ses_broker::Region::parse("us-gov-west-1").unwrap();
+//! let key = ses_broker::values::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
+//! let region = ses_broker::values::Region::parse("us-gov-west-1").unwrap();
 //! let _ = ses_broker::smtp::password(&key, &region).to_string();
 //! ```
 //!
 //! ```compile_fail
 //! // No `Serialize`: a secret cannot end up in JSON by accident.
-//! let key = ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
+//! let key = ses_broker::values::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
 //! let _ = serde_json::to_string(&key);
 //! ```
 //!
 //! ```compile_fail
-//! let key = ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
-//! let region = ses_broker::Region::parse("us-gov-west-1").unwrap();
+//! let key = ses_broker::values::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
+//! let region = ses_broker::values::Region::parse("us-gov-west-1").unwrap();
 //! let _ = serde_json::to_string(&ses_broker::smtp::password(&key, &region));
 //! ```
 //!
@@ -42,14 +42,16 @@
 //! reason they claim):
 //!
 //! ```
-//! let key = ses_broker::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
-//! let region = ses_broker::Region::parse("us-gov-west-1").unwrap();
+//! let key = ses_broker::values::SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
+//! let region = ses_broker::values::Region::parse("us-gov-west-1").unwrap();
 //! let _ = format!("{}", key.expose_secret());
 //! let _ = ses_broker::smtp::password(&key, &region).expose_secret().to_string();
 //! let _ = key.serialize_secret(serde_json::value::Serializer);
 //! let _ = ses_broker::smtp::password(&key, &region).serialize_secret(serde_json::value::Serializer);
 //! assert_eq!(format!("{key:?}"), "SecretAccessKey([redacted])");
 //! ```
+
+use crate::prelude::*;
 
 use core::fmt;
 
@@ -79,11 +81,11 @@ const MAX_SECRET_LEN: usize = 128;
 /// ordinary.
 ///
 /// ```
-/// use ses_broker::AccessKeyId;
+/// use ses_broker::values::AccessKeyId;
 /// let id: AccessKeyId = "AKIAIOSFODNN7EXAMPLE".parse()?;
 /// assert!(!id.is_temporary());
 /// assert!("akiaiosfodnn7example".parse::<AccessKeyId>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AccessKeyId(String);
@@ -148,14 +150,14 @@ impl AccessKeyId {
 /// characters of letters, digits, `+` and `/`).
 ///
 /// ```
-/// use ses_broker::SecretAccessKey;
+/// use ses_broker::values::SecretAccessKey;
 /// let key = SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
 /// assert_eq!(format!("{key:?}"), "SecretAccessKey([redacted])");
 /// assert_eq!(key.expose_secret(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 /// // The message names the problem, never the value.
 /// let err = SecretAccessKey::parse("hunter2 hunter2").unwrap_err();
 /// assert!(!err.to_string().contains("hunter2"));
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Clone, ZeroizeOnDrop)]
 pub struct SecretAccessKey(String);
@@ -225,7 +227,7 @@ impl Eq for SecretAccessKey {}
 /// (`ASIA...`) credentials, so such a key could never work.
 ///
 /// ```
-/// use ses_broker::{AccessKey, AccessKeyId, SecretAccessKey};
+/// use ses_broker::{AccessKey, values::AccessKeyId, values::SecretAccessKey};
 /// let key = AccessKey::new(
 ///     AccessKeyId::parse("AKIAIOSFODNN7EXAMPLE")?,
 ///     SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?,
@@ -235,7 +237,7 @@ impl Eq for SecretAccessKey {}
 ///     format!("{key:?}"),
 ///     "AccessKey { id: AccessKeyId(\"AKIAIOSFODNN7EXAMPLE\"), secret: SecretAccessKey([redacted]) }"
 /// );
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessKey {
@@ -286,12 +288,12 @@ pub(crate) const SMTP_PASSWORD_VERSION: u8 = 0x04;
 /// `Serialize`, [`SmtpPassword::expose_secret`] to read it, wiped on drop.
 ///
 /// ```
-/// use ses_broker::{Region, SecretAccessKey, smtp};
+/// use ses_broker::{values::Region, values::SecretAccessKey, smtp};
 /// let key = SecretAccessKey::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?;
 /// let password = smtp::password(&key, &Region::parse("us-east-1")?);
 /// assert_eq!(format!("{password:?}"), "SmtpPassword([redacted])");
 /// assert!(password.verify("BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9"));
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Clone, ZeroizeOnDrop)]
 pub struct SmtpPassword([u8; SMTP_PASSWORD_LEN]);

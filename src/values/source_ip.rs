@@ -1,5 +1,7 @@
 //! IP address ranges for a binding's `aws:SourceIp` condition.
 
+use crate::prelude::*;
+
 use core::str::FromStr;
 
 use ipnet::IpNet;
@@ -14,11 +16,11 @@ use super::{ValueError, ValueKind, excerpt, string_value};
 /// policies use: address, slash, prefix length.
 ///
 /// ```
-/// use ses_broker::SourceIp;
+/// use ses_broker::values::SourceIp;
 /// let net: SourceIp = "203.0.113.7".parse()?;
 /// assert_eq!(net.to_string(), "203.0.113.7/32");
 /// assert!("10.0.0.5/24".parse::<SourceIp>().unwrap_err().to_string().contains("10.0.0.0/24"));
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceIp {

@@ -1,5 +1,7 @@
 //! HTTPS webhook URLs that SNS may deliver feedback notifications to.
 
+use crate::prelude::*;
+
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::{Host, Url};
@@ -34,12 +36,12 @@ const PRIVATE_SUFFIXES: [&str; 8] = [
 /// break a [`DomainName`] rule. The canonical form is the URL standard's serialisation.
 ///
 /// ```
-/// use ses_broker::WebhookUrl;
+/// use ses_broker::values::WebhookUrl;
 /// let hook: WebhookUrl = "https://hooks.agency.gov/ses?k=1".parse()?;
 /// assert_eq!(hook.host(), "hooks.agency.gov");
 /// assert!("https://169.254.169.254/latest".parse::<WebhookUrl>().is_err());
 /// assert!("http://hooks.agency.gov/".parse::<WebhookUrl>().is_err());
-/// # Ok::<(), ses_broker::ValueError>(())
+/// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookUrl(Url);
