@@ -33,19 +33,19 @@
 use crate::prelude::*;
 
 use base64::Engine as _;
-use sha2::block_api::compress256;
-use sha2::{Digest as _, Sha256};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use sha2::Sha256;
+use sha2::digest::{FixedOutput as _, Output};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::values::secret::SecretAccessKey;
-use crate::values::secret::{SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION};
+use crate::values::secret::{MAX_SECRET_LEN, SMTP_PASSWORD_LEN, SMTP_PASSWORD_VERSION};
 use crate::values::{DomainName, Region};
 // Defined with the other secrets (`values`) so that SMTP and credentials both build on it
 // without depending on each other; `smtp::SmtpPassword` is its public path.
 pub use crate::values::secret::SmtpPassword;
 
-/// SHA-256's block size, which is also the size of an HMAC-SHA256 key block.
-const BLOCK: usize = 64;
+type HmacSha256 = Hmac<Sha256>;
 
 /// The fixed inputs of AWS's chain. AWS documents that they never change.
 const DATE: &[u8] = b"11111111";
@@ -86,18 +86,21 @@ pub fn password_into<'b>(
     region: &Region,
     out: &'b mut [u8; SMTP_PASSWORD_LEN],
 ) -> &'b str {
-    let mut s = Scratch::new();
-    s.set_first_key(secret.expose_secret().as_bytes());
-    for data in [DATE, region.as_str().as_bytes(), SERVICE, TERMINAL, MESSAGE] {
-        s.hmac_step(data);
+    let mut raw = Zeroizing::new([0_u8; 33]);
+    // `None` cannot happen: HMAC takes keys of any length (RFC 2104 §2), a parsed secret
+    // fits the key buffer, and the slices have their arrays' lengths. The `Result` of
+    // `new_from_slice` comes from the `KeyInit` trait HMAC shares with fixed-key MACs; an
+    // empty answer beats a panic in a library.
+    if chain(
+        secret.expose_secret().as_bytes(),
+        region.as_str().as_bytes(),
+        &mut raw,
+    )
+    .is_none()
+    {
+        return "";
     }
-    if let Some((version, rest)) = s.raw.split_first_mut() {
-        *version = SMTP_PASSWORD_VERSION;
-        if let Some(signature) = s.key.get(..rest.len()) {
-            rest.copy_from_slice(signature);
-        }
-    }
-    encode(&s.raw, out).unwrap_or_default()
+    encode(&*raw, out).unwrap_or_default()
 }
 
 // The version byte and the 32-byte signature always encode to exactly the 44 characters
@@ -120,143 +123,39 @@ fn encode<'b>(raw: &[u8], out: &'b mut [u8]) -> Option<&'b str> {
     }
 }
 
-/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
-const IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
-
-/// HMAC's inner and outer pad bytes (RFC 2104).
-const IPAD: u8 = 0x36;
-const OPAD: u8 = 0x5c;
-
-/// Every buffer the chain writes key material into, wiped once when the derivation ends.
-///
-/// The chain is HMAC-SHA256 written on `sha2`'s block function rather than with the
-/// `hmac` crate. Why: the project sets a budget of 1.3x the 20 SHA-256 compressions the
-/// chain needs, and the generic `Hmac` (its block buffer, its per-call key block, its
-/// wiping of each state on drop) measured about 1.5x here. Every HMAC in the chain has a
-/// key of at most one block and a message of at most 55 bytes (region codes are at most
-/// 32), so each is exactly four compressions, and the code below is RFC 2104 with FIPS
-/// 180-4 padding and nothing else. The `hmac` crate stays the oracle: the tests compare
-/// this chain with one built on it for random secrets and regions, and with AWS's vectors.
-#[derive(Zeroize, ZeroizeOnDrop)]
-struct Scratch {
-    /// The current HMAC key, zero-padded to a block; after each step, its output.
-    key: [u8; BLOCK],
-    /// The key XOR ipad, then XOR opad.
-    pad: [u8; BLOCK],
-    /// The inner hash.
-    inner: [u8; 32],
-    /// The padded last block or two of a hash.
-    tail: [[u8; BLOCK]; 2],
-    state: [u32; 8],
-    /// The version byte and the signature, before Base64.
-    raw: [u8; 33],
+/// AWS's chain of five HMAC-SHA256s. `raw` gets the version byte, then holds the running
+/// key: each HMAC's output keys the next, and the last one is the signature.
+fn chain(secret: &[u8], region: &[u8], raw: &mut [u8; 33]) -> Option<()> {
+    let (version, key) = raw.split_first_mut()?;
+    *version = SMTP_PASSWORD_VERSION;
+    let key: &mut Output<HmacSha256> = key.try_into().ok()?;
+    let mut first_key = [0_u8; KEY_PREFIX.len() + MAX_SECRET_LEN];
+    let first_key = first_key.get_mut(..KEY_PREFIX.len() + secret.len())?;
+    let (prefix, rest) = first_key.split_at_mut(KEY_PREFIX.len());
+    prefix.copy_from_slice(KEY_PREFIX);
+    rest.copy_from_slice(secret);
+    let mac = HmacSha256::new_from_slice(first_key);
+    // Only the bytes written hold the secret; wiping them here covers every path below.
+    first_key.zeroize();
+    let mut mac = mac.ok()?;
+    mac.update(DATE);
+    mac.finalize_into(key);
+    for data in [region, SERVICE, TERMINAL, MESSAGE] {
+        let mut mac = HmacSha256::new_from_slice(key.as_slice()).ok()?;
+        mac.update(data);
+        mac.finalize_into(key);
+    }
+    Some(())
 }
 
-impl Scratch {
-    const fn new() -> Self {
-        Self {
-            key: [0; BLOCK],
-            pad: [0; BLOCK],
-            inner: [0; 32],
-            tail: [[0; BLOCK]; 2],
-            state: [0; 8],
-            raw: [0; 33],
-        }
-    }
-
-    /// `"AWS4" + secret` as a key block: zero-padded, or hashed first when longer than a
-    /// block (RFC 2104 §2).
-    fn set_first_key(&mut self, secret: &[u8]) {
-        if KEY_PREFIX.len() + secret.len() <= BLOCK {
-            let (prefix, rest) = self.key.split_at_mut(KEY_PREFIX.len());
-            prefix.copy_from_slice(KEY_PREFIX);
-            if let Some(dst) = rest.get_mut(..secret.len()) {
-                dst.copy_from_slice(secret);
-            }
-        } else {
-            let mut digest: [u8; 32] = Sha256::new()
-                .chain_update(KEY_PREFIX)
-                .chain_update(secret)
-                .finalize()
-                .into();
-            if let Some(dst) = self.key.get_mut(..32) {
-                dst.copy_from_slice(&digest);
-            }
-            digest.zeroize();
-        }
-    }
-
-    /// `key = HMAC-SHA256(key, message)`, the output zero-padded to a key block.
-    fn hmac_step(&mut self, message: &[u8]) {
-        for (p, k) in self.pad.iter_mut().zip(&self.key) {
-            *p = k ^ IPAD;
-        }
-        hash_after_block(
-            &mut self.state,
-            &mut self.tail,
-            &self.pad,
-            message,
-            &mut self.inner,
-        );
-        for (p, k) in self.pad.iter_mut().zip(&self.key) {
-            *p = k ^ OPAD;
-        }
-        let (head, rest) = self.key.split_at_mut(32);
-        hash_after_block(
-            &mut self.state,
-            &mut self.tail,
-            &self.pad,
-            &self.inner,
-            head,
-        );
-        rest.fill(0);
-    }
-}
-
-/// SHA-256 of one full block followed by `message`, written to `out` (32 bytes).
-fn hash_after_block(
-    state: &mut [u32; 8],
-    tail: &mut [[u8; BLOCK]; 2],
-    first: &[u8; BLOCK],
-    message: &[u8],
-    out: &mut [u8],
-) {
-    *state = IV;
-    compress256(state, core::slice::from_ref(first));
-    let (full, rest) = message.as_chunks::<BLOCK>();
-    // Every message of the chain is shorter than a block; skip the empty call.
-    if !full.is_empty() {
-        compress256(state, full);
-    }
-    // FIPS 180-4 §5.1.1: the rest, a 1 bit, zeros, and the length in bits in the last 8
-    // bytes; a second block when the rest leaves no room for the 9 bytes.
-    let blocks = if rest.len() < BLOCK - 8 { 1 } else { 2 };
-    *tail = [[0; BLOCK]; 2];
-    let flat = tail.as_flattened_mut();
-    if let Some(dst) = flat.get_mut(..rest.len()) {
-        dst.copy_from_slice(rest);
-    }
-    if let Some(marker) = flat.get_mut(rest.len()) {
-        *marker = 0x80;
-    }
-    let bits = (BLOCK as u64 + message.len() as u64) * 8;
-    if let Some(len) = flat.get_mut(blocks * BLOCK - 8..blocks * BLOCK) {
-        len.copy_from_slice(&bits.to_be_bytes());
-    }
-    compress256(state, tail.get(..blocks).unwrap_or_default());
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state.iter()) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-}
+// The hash states inside `Hmac` and its block buffer hold key material; they wipe
+// themselves on drop in every build, or this stops compiling (the `zeroize` features of
+// `sha2` and `hmac`, digest's underneath).
+const _: () = {
+    const fn wiped<T: ZeroizeOnDrop>() {}
+    wiped::<sha2::block_api::Sha256VarCore>();
+    wiped::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha256>>>();
+};
 
 /// How a port negotiates TLS. SES requires TLS on every connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -494,29 +393,6 @@ mod tests {
 
     fn region(r: &str) -> Region {
         Region::parse(r).unwrap()
-    }
-
-    #[test]
-    fn padding_takes_a_second_block_when_needed() {
-        // Any message length against the `sha2` crate's own hashing of the same bytes.
-        let first = [0xa5_u8; BLOCK];
-        for len in [0, 1, 54, 55, 56, 63, 64, 65, 119, 120, 200] {
-            let message: Vec<u8> = (0..len).map(|i| i as u8).collect();
-            let mut ours = [0_u8; 32];
-            hash_after_block(
-                &mut [0; 8],
-                &mut [[0; BLOCK]; 2],
-                &first,
-                &message,
-                &mut ours,
-            );
-            let expected: [u8; 32] = Sha256::new()
-                .chain_update(first)
-                .chain_update(&message)
-                .finalize()
-                .into();
-            assert_eq!(ours, expected, "{len}");
-        }
     }
 
     /// The encoder's result was once ignored (`let _ =`), so a buffer it could

@@ -69,7 +69,7 @@ const ACCESS_KEY_ID_LEN: core::ops::RangeInclusive<usize> = 16..=128;
 
 /// Longest secret access key accepted. IAM issues 40 characters; 128 leaves room without
 /// letting a pasted document through.
-const MAX_SECRET_LEN: usize = 128;
+pub(crate) const MAX_SECRET_LEN: usize = 128;
 
 /// An IAM access key id, such as `AKIAIOSFODNN7EXAMPLE`: the public half of an access key,
 /// and the SMTP user name.
