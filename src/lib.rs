@@ -276,8 +276,13 @@
 //! ### 6. Alarm decision: what to do when CloudWatch's alarm arrives
 //!
 //! The alarm reaches the broker as an SNS notification whose `Message` is CloudWatch's
-//! JSON. [`AlarmNotification::decide`](reputation::AlarmNotification::decide) pauses only when a critical alarm of this broker
-//! enters ALARM; everything else is ignored with a reason:
+//! JSON. Verify it first (`sns::Verifier::verify`, the `verify` feature) and decide with
+//! `sns::VerifiedMessage::decide_alarm`: only a message SNS signed may pause sending. The
+//! rules are those of
+//! [`AlarmNotification::decide_unverified`](reputation::AlarmNotification::decide_unverified),
+//! which the alarm below (built in place, so there is no signature to check) uses directly:
+//! it pauses only when a critical alarm of this broker enters ALARM; everything else is
+//! ignored with a reason:
 //!
 //! ```
 //! use ses_broker::{reputation::AlarmDecision, reputation::AlarmNotification};
@@ -301,7 +306,7 @@
 //! }).to_string();
 //!
 //! let alarm = AlarmNotification::from_json(&message("ALARM", "OK"))?;
-//! let decision = alarm.decide(config.account_id(), config.region());
+//! let decision = alarm.decide_unverified(config.account_id(), config.region());
 //! assert!(decision.pauses());
 //! if let AlarmDecision::PauseSending { configuration_set, .. } = &decision {
 //!     // The caller's I/O: SES UpdateConfigurationSetSendingEnabled(Enabled=false).
@@ -310,7 +315,7 @@
 //!
 //! // The same alarm going back to OK pauses nothing.
 //! let recovered = AlarmNotification::from_json(&message("OK", "ALARM"))?;
-//! let decision = recovered.decide(config.account_id(), config.region());
+//! let decision = recovered.decide_unverified(config.account_id(), config.region());
 //! assert!(matches!(decision, AlarmDecision::Ignore(_)));
 //! assert_eq!(decision.to_string(), "ignore: alarm entered OK; only entering ALARM is acted on");
 //! # Ok(())

@@ -367,7 +367,8 @@ fn predecessor_keys_name_their_replacement() {
         "{text}"
     );
     assert!(text.contains("create_sns_topics: is a parameter of the older datagov-smtp broker; use enable_feedback_notifications"), "{text}");
-    assert!(text.contains("email_receipt_error: is a parameter of the older datagov-smtp broker and has no replacement"), "{text}");
+    // The hint names what replaced it (it claimed there was nothing).
+    assert!(text.contains("email_receipt_error: is a parameter of the older datagov-smtp broker; use dmarc_report_aggregate_recipients and dmarc_report_failure_recipients (without them, reports go to admin_email)"), "{text}");
     assert!(text.contains("notifications_bounce_topic_arn: is a parameter of the older datagov-smtp broker; set enable_feedback_notifications"), "{text}");
 }
 

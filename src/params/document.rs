@@ -419,7 +419,7 @@ const PREDECESSOR_KEYS: [(&str, &str); 8] = [
     ),
     (
         "email_receipt_error",
-        "is a parameter of the older datagov-smtp broker and has no replacement; remove it",
+        "is a parameter of the older datagov-smtp broker; use dmarc_report_aggregate_recipients and dmarc_report_failure_recipients (without them, reports go to admin_email)",
     ),
     (
         "create_sns_topics",

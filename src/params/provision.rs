@@ -67,8 +67,8 @@ impl core::fmt::Display for ProvisionField {
 /// Validated provision parameters of an `aws-ses` instance.
 ///
 /// Made by [`Self::from_json`] (the platform's parameter document), [`Self::from_value`]
-/// (an already parsed one) or [`Self::builder`] (Rust callers); each checks every rule of
-/// SPEC §2 and reports every problem at once. `Serialize` gives the normalised document:
+/// (an already parsed one) or [`Self::builder`] (Rust callers); each checks every rule
+/// documented on the accessors below and reports every problem at once. `Serialize` gives the normalised document:
 /// every field, defaults filled, canonical forms, `null` for an absent domain or MAIL FROM
 /// subdomain; parsing it again gives an equal value.
 ///
