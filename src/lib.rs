@@ -338,7 +338,7 @@
 //! | [`catalog`] | the OSBAPI v2.17 catalog with draft-04 parameter schemas |
 //! | [`instance`] | [`BrokerConfig`], [`Instance`], its resource names and ARNs, [`InstanceOutputs`], updates |
 //! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
-//! | [`aws`] | everything an instance and a binding own in AWS (SPEC 10) as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
+//! | [`aws`] | everything an instance and a binding own in AWS as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
 //! | [`credentials`] | the binding payload ([`Credentials`]) and reading it back from `VCAP_SERVICES` |
 //! | [`binding`] | the IAM user, its policy and the subscriptions of a binding |
 //! | [`sns`] | SNS messages: parsing, string-to-sign, certificate and subscribe URL rules; signatures with the `verify` feature |
