@@ -3,12 +3,10 @@
 
 use crate::prelude::*;
 
-use rsa::pkcs8::DecodePublicKey as _;
-use rsa::signature::Verifier as _;
-use rsa::traits::PublicKeyParts as _;
+use pkcs1::der::Decode as _;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
-use x509_cert::der::{Decode as _, DecodePem as _, Encode as _};
+use x509_cert::der::DecodePem as _;
 
 use super::{Message, SignatureVersion, SnsError};
 
@@ -60,32 +58,26 @@ pub struct SigningCertificate {
     not_after: OffsetDateTime,
 }
 
-/// The certificate's RSA key, made ready once for RSASSA-PKCS1-v1_5 verification with
-/// either hash SNS uses. Verification is the `rsa` crate's: a speed target is no reason to
-/// hand-write cryptography, so the cost the benches report is the crate's.
+/// The certificate's RSA public key (PKCS#1 `RSAPublicKey` DER), checked once when the
+/// certificate is parsed. Verification is ring's RSASSA-PKCS1-v1_5: a speed target is no
+/// reason to hand-write cryptography, so the cost the benches report is ring's.
 #[derive(Debug, Clone)]
 struct PublicKey {
-    sha1: rsa::pkcs1v15::VerifyingKey<sha1::Sha1>,
-    sha256: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
+    der: Vec<u8>,
 }
 
 impl PublicKey {
-    fn new(key: rsa::PublicKey) -> Self {
-        Self {
-            sha1: rsa::pkcs1v15::VerifyingKey::new(key.clone()),
-            sha256: rsa::pkcs1v15::VerifyingKey::new(key),
-        }
-    }
-
     /// Whether `signature` is a valid signature of `signed` with the version's hash.
     fn verify(&self, version: SignatureVersion, signed: &[u8], signature: &[u8]) -> bool {
-        let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else {
-            return false;
+        let algorithm = match version {
+            // SNS's default, SignatureVersion 1, signs with SHA1withRSA; ring names the
+            // algorithm for what it is.
+            SignatureVersion::V1 => &ring::signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            SignatureVersion::V2 => &ring::signature::RSA_PKCS1_2048_8192_SHA256,
         };
-        match version {
-            SignatureVersion::V1 => self.sha1.verify(signed, &signature).is_ok(),
-            SignatureVersion::V2 => self.sha256.verify(signed, &signature).is_ok(),
-        }
+        ring::signature::UnparsedPublicKey::new(algorithm, &self.der)
+            .verify(signed, signature)
+            .is_ok()
     }
 }
 
@@ -130,20 +122,24 @@ impl SigningCertificate {
         else {
             return Err(bad_certificate("has a validity period out of range"));
         };
-        let spki = tbs
-            .subject_public_key_info()
-            .to_der()
-            .map_err(|e| bad_certificate(format!("has an unreadable public key: {e}")))?;
-        let key = rsa::PublicKey::from_public_key_der(&spki)
-            .map_err(|e| bad_certificate(format!("does not hold an RSA public key: {e}")))?;
-        let key_bits = key.size().saturating_mul(8);
+        let spki = tbs.subject_public_key_info();
+        if spki.algorithm.oid != RSA_ENCRYPTION {
+            return Err(bad_certificate(format!(
+                "holds a {} key, not an RSA key",
+                spki.algorithm.oid
+            )));
+        }
+        let der = spki.subject_public_key.raw_bytes();
+        let key = pkcs1::RsaPublicKey::<pkcs1::UintRef<'_>>::from_der(der)
+            .map_err(|e| bad_certificate(format!("has an unreadable RSA public key: {e}")))?;
+        let key_bits = significant_bits(key.modulus.as_bytes());
         if key_bits < MIN_KEY_BITS {
             return Err(bad_certificate(format!(
                 "has a {key_bits}-bit key; at least {MIN_KEY_BITS} bits are required"
             )));
         }
         Ok(Self {
-            key: PublicKey::new(key),
+            key: PublicKey { der: der.to_vec() },
             key_bits,
             not_before,
             not_after,
@@ -203,6 +199,21 @@ impl SigningCertificate {
             Err(SnsError::BadSignature)
         }
     }
+}
+
+/// The `rsaEncryption` algorithm of a certificate's public key (RFC 8017, appendix C).
+const RSA_ENCRYPTION: x509_cert::der::asn1::ObjectIdentifier =
+    x509_cert::der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// The bit length of a big-endian unsigned integer.
+fn significant_bits(bytes: &[u8]) -> usize {
+    let Some(position) = bytes.iter().position(|b| *b != 0) else {
+        return 0;
+    };
+    let leading = bytes
+        .get(position)
+        .map_or(0, |b| b.leading_zeros() as usize);
+    (bytes.len() - position) * 8 - leading
 }
 
 fn check_size(bytes: &[u8]) -> Result<(), SnsError> {
@@ -319,5 +330,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn key_size_is_read_from_the_modulus() {
+        assert_eq!(significant_bits(&[]), 0);
+        assert_eq!(significant_bits(&[0, 0]), 0);
+        assert_eq!(significant_bits(&[0, 1]), 1);
+        assert_eq!(significant_bits(&[0, 0x80, 0]), 16);
+        assert_eq!(significant_bits(&[0x7f; 256]), 2047);
+        assert_eq!(SigningCertificate::parse(CERT).unwrap().key_bits(), 2048);
     }
 }
