@@ -83,4 +83,32 @@ verify "$tmp/v1.json" "$topic" --no-such-flag
 [ "$status" -eq 2 ] || fail "usage error exited $status, expected 2"
 pass "usage error exits 2"
 
+# --now: the message and the certificate judged at a given time, not this machine's clock.
+later=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+expired=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
+before=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+
+verify "$tmp/v2.json" "$topic" --max-age 600 --now "$now"
+[ "$status" -eq 0 ] || fail "message checked as of its own time exited $status"
+pass "an archived message verifies as of its own Timestamp (--now)"
+
+verify "$tmp/v2.json" "$topic" --max-age 600 --now "$later"
+[ "$status" -eq 1 ] || fail "a day-old message with --max-age 600 exited $status, expected 1"
+grep -q '^Timestamp: ' "$tmp/err" || fail "day-old message: no age reason on stderr"
+pass "the same message a day later is too old (exit 1): $(cat "$tmp/err")"
+
+verify "$tmp/v1.json" "$topic" --now "$expired"
+[ "$status" -eq 1 ] || fail "verified after the certificate expired: exited $status, expected 1"
+grep -q '^certificate: is valid from ' "$tmp/err" || fail "expired certificate: no validity reason"
+pass "certificate expired at --now refused (exit 1): $(cat "$tmp/err")"
+
+verify "$tmp/v1.json" "$topic" --now "$before"
+[ "$status" -eq 1 ] || fail "verified before the certificate was valid: exited $status, expected 1"
+grep -q '^certificate: is valid from ' "$tmp/err" || fail "not-yet-valid certificate: no validity reason"
+pass "certificate not yet valid at --now refused (exit 1)"
+
+verify "$tmp/v1.json" "$topic" --now yesterday
+[ "$status" -eq 2 ] || fail "--now yesterday exited $status, expected 2"
+pass "--now that is not RFC 3339 exits 2"
+
 echo "check-sns: $passed passed, 0 failed"

@@ -1,11 +1,18 @@
 //! Parsing and validating a typical provision document, beside (a) parsing the same bytes
 //! into a `serde_json::Value` and (b) parsing them and validating against the catalog's
-//! schema with the `jsonschema` crate, the generic alternative.
+//! schema with the `jsonschema` crate, the generic alternative. Then each hostile document of
+//! `tests/common/hostile.rs` (53 KB of unknown keys, one key repeated thousands of times,
+//! ...), refused with its OSBAPI 400 body, beside parsing the same text into a
+//! `serde_json::Value`: the refusal must stay within 3x of the plain parse (issue 10).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup")]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ses_broker::{BindParams, Catalog, ProvisionParams};
 use std::hint::black_box;
+use std::time::Duration;
+
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
 
 const PROVISION: &str = r#"{
   "domain": "agency.gov",
@@ -47,6 +54,22 @@ fn params(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(BIND)))
     });
     group.finish();
+
+    for (name, doc) in hostile::documents() {
+        let mut group = c.benchmark_group(format!("hostile_{name}"));
+        group.measurement_time(Duration::from_secs(3));
+        group.bench_function("ses_broker::ProvisionParams::from_json+400_body", |b| {
+            b.iter(|| {
+                ProvisionParams::from_json(black_box(&doc))
+                    .expect_err("a hostile document is refused")
+                    .to_osbapi_body()
+            })
+        });
+        group.bench_function("baseline/serde_json::Value", |b| {
+            b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&doc)))
+        });
+        group.finish();
+    }
 }
 
 criterion_group!(benches, params);

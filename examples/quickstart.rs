@@ -12,9 +12,10 @@
 
 use ses_broker::{
     AccessKey, BindParams, Binding, BrokerConfig, Catalog, Instance, ProvisionParams, VcapServices,
-    dns::DkimSigning, dns::ObservedRecord, dns::RecordFormat, dns::RecordStatus, dns::check,
-    reputation::AlarmDefinition, reputation::AlarmNotification, reputation::Counts,
-    reputation::Thresholds, values::AccessKeyId, values::SecretAccessKey,
+    dns::DkimSigning, dns::ObservedRecord, dns::RecordDiff, dns::RecordFormat, dns::RecordStatus,
+    dns::check, dns::zone_file_fragment, reputation::AlarmDefinition,
+    reputation::AlarmNotification, reputation::Counts, reputation::Thresholds, values::AccessKeyId,
+    values::SecretAccessKey,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -118,12 +119,7 @@ fn main() -> Result<(), Error> {
         "changed outputs:    {}",
         update.changed_outputs().join(", ")
     );
-    for set in &update.records().add {
-        println!("add    {set:?}");
-    }
-    for set in &update.records().remove {
-        println!("remove {set:?}");
-    }
+    print!("{}", diff_lines(update.records()));
     if let Err(errors) = instance.update(&config, r#"{"domain": "other.gov"}"#, &dkim) {
         println!("changing the domain is refused: {errors}");
     }
@@ -233,10 +229,12 @@ fn reputation(config: &BrokerConfig, instance: &Instance) -> Result<(), Error> {
                                         "name": "ses:configuration-set"}]}
         })
         .to_string();
+        // Built in place, so there is no SNS signature to check; a real alarm arrives as a
+        // signed SNS message and is decided through `sns::VerifiedMessage::decide_alarm`.
         let alarm = AlarmNotification::from_json(&message)?;
         println!(
             "{old} -> {new}: {}",
-            alarm.decide(config.account_id(), config.region())
+            alarm.decide_unverified(config.account_id(), config.region())
         );
     }
     Ok(())
@@ -244,4 +242,65 @@ fn reputation(config: &BrokerConfig, instance: &Instance) -> Result<(), Error> {
 
 fn step(title: &str) {
     println!("\n== {title}");
+}
+
+/// The record edits of an update as zone-file lines, each marked with what to do with it.
+fn diff_lines(diff: &RecordDiff) -> String {
+    let mut out = String::new();
+    let mut mark = |action: &str, set: &ses_broker::dns::RecordSet| {
+        for line in zone_file_fragment([set]).lines() {
+            out.push_str(&format!("{action:<7}{line}\n"));
+        }
+    };
+    for set in &diff.add {
+        mark("add", set);
+    }
+    for change in &diff.change {
+        mark("delete", &change.old);
+        mark("add", &change.new);
+    }
+    for set in &diff.remove {
+        mark("remove", set);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10 item 10: the update step printed record sets with `Debug`.
+    #[test]
+    fn update_step_prints_zone_lines() -> Result<(), Error> {
+        let config = BrokerConfig::from_json(
+            r#"{"region": "us-gov-west-1", "account_id": "111122223333", "default_zone": "appmail.cloud.gov"}"#,
+        )?;
+        let params = ProvisionParams::from_json(
+            r#"{"domain": "agency.gov", "admin_email": "a@agency.gov"}"#,
+        )?;
+        let instance = Instance::new(&config, "i-1".parse()?, params)?;
+        let tokens = [
+            "4hzwn5lmznmmjyl2pqf2agr3uzzzzxyz",
+            "6na6lcj7onl5bco4ytfj4ud7p6t7kvtp",
+            "abcdefghijklmnopqrstuvwxyz234567",
+        ];
+        let dkim = DkimSigning::for_region(
+            tokens.map(|t| t.parse()).map(Result::unwrap),
+            instance.region(),
+        )?;
+        let update = instance.update(&config, r#"{"mail_from_subdomain": "mail"}"#, &dkim)?;
+        let text = diff_lines(update.records());
+        assert!(!text.is_empty());
+        assert!(!text.contains("RecordSet"), "{text}");
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert!(["add", "delete", "remove"].contains(&fields[0]), "{line}");
+            assert!(fields[1].ends_with('.') && fields[3] == "IN", "{line}");
+        }
+        assert!(
+            text.contains("add    mail.agency.gov. 600 IN MX 10 feedback-smtp."),
+            "{text}"
+        );
+        Ok(())
+    }
 }

@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use crate::params::{MAX_RECIPIENTS, MAX_SENDING_DOMAIN_LEN, MAX_SOURCE_IPS};
 
-/// The `aws-ses` service offering id (SPEC §1; the deployed broker's).
+/// The `aws-ses` service offering id: the deployed broker's, so existing instances keep it.
 pub const SERVICE_ID: &str = "260f2ead-b9e9-48b5-9a01-6e3097208ad7";
-/// The `domain` plan id (SPEC §1; the deployed broker's).
+/// The `domain` plan id: the deployed broker's, so existing instances keep it.
 pub const PLAN_ID: &str = "35ffb84b-a898-442e-b5f9-0a6a5229827d";
 /// The service offering name, also the `VCAP_SERVICES` label.
 pub const SERVICE_NAME: &str = "aws-ses";

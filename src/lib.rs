@@ -276,8 +276,13 @@
 //! ### 6. Alarm decision: what to do when CloudWatch's alarm arrives
 //!
 //! The alarm reaches the broker as an SNS notification whose `Message` is CloudWatch's
-//! JSON. [`AlarmNotification::decide`](reputation::AlarmNotification::decide) pauses only when a critical alarm of this broker
-//! enters ALARM; everything else is ignored with a reason:
+//! JSON. Verify it first (`sns::Verifier::verify`, the `verify` feature) and decide with
+//! `sns::VerifiedMessage::decide_alarm`: only a message SNS signed may pause sending. The
+//! rules are those of
+//! [`AlarmNotification::decide_unverified`](reputation::AlarmNotification::decide_unverified),
+//! which the alarm below (built in place, so there is no signature to check) uses directly:
+//! it pauses only when a critical alarm of this broker enters ALARM; everything else is
+//! ignored with a reason:
 //!
 //! ```
 //! use ses_broker::{reputation::AlarmDecision, reputation::AlarmNotification};
@@ -301,7 +306,7 @@
 //! }).to_string();
 //!
 //! let alarm = AlarmNotification::from_json(&message("ALARM", "OK"))?;
-//! let decision = alarm.decide(config.account_id(), config.region());
+//! let decision = alarm.decide_unverified(config.account_id(), config.region());
 //! assert!(decision.pauses());
 //! if let AlarmDecision::PauseSending { configuration_set, .. } = &decision {
 //!     // The caller's I/O: SES UpdateConfigurationSetSendingEnabled(Enabled=false).
@@ -310,7 +315,7 @@
 //!
 //! // The same alarm going back to OK pauses nothing.
 //! let recovered = AlarmNotification::from_json(&message("OK", "ALARM"))?;
-//! let decision = recovered.decide(config.account_id(), config.region());
+//! let decision = recovered.decide_unverified(config.account_id(), config.region());
 //! assert!(matches!(decision, AlarmDecision::Ignore(_)));
 //! assert_eq!(decision.to_string(), "ignore: alarm entered OK; only entering ALARM is acted on");
 //! # Ok(())
@@ -333,7 +338,7 @@
 //! | [`catalog`] | the OSBAPI v2.17 catalog with draft-04 parameter schemas |
 //! | [`instance`] | [`BrokerConfig`], [`Instance`], its resource names and ARNs, [`InstanceOutputs`], updates |
 //! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
-//! | [`aws`] | everything an instance and a binding own in AWS (SPEC 10) as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
+//! | [`aws`] | everything an instance and a binding own in AWS as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
 //! | [`credentials`] | the binding payload ([`Credentials`]) and reading it back from `VCAP_SERVICES` |
 //! | [`binding`] | the IAM user, its policy and the subscriptions of a binding |
 //! | [`sns`] | SNS messages: parsing, string-to-sign, certificate and subscribe URL rules; signatures with the `verify` feature |

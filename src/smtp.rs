@@ -2,7 +2,7 @@
 //! (host, ports, TLS modes) an application connects to.
 //!
 //! The SMTP user name is the binding's access key id; the password is derived from its
-//! secret with AWS's documented SigV4 chain (SPEC §6):
+//! secret with AWS's documented SigV4 chain:
 //!
 //! ```text
 //! k = HMAC-SHA256("AWS4" + secret, "11111111")      the date is a fixed literal
@@ -54,7 +54,8 @@ const TERMINAL: &[u8] = b"aws4_request";
 const MESSAGE: &[u8] = b"SendRawEmail";
 const KEY_PREFIX: &[u8] = b"AWS4";
 
-/// Derives the SES SMTP password for `secret` in `region` (SPEC §6).
+/// Derives the SES SMTP password for `secret` in `region` (the chain in the
+/// [module documentation](self)).
 ///
 /// Passwords are region-specific: one derived for `us-gov-west-1` does not authenticate in
 /// `us-gov-east-1`. The FIPS and plain hosts of a region share the password, which is
@@ -99,9 +100,27 @@ pub fn password_into<'b>(
     {
         return "";
     }
-    // 33 bytes always encode to exactly 44 characters, so the slice is never too small.
-    let _ = base64::engine::general_purpose::STANDARD.encode_slice(*raw, out);
-    core::str::from_utf8(out).unwrap_or_default()
+    encode(&*raw, out).unwrap_or_default()
+}
+
+// The version byte and the 32-byte signature always encode to exactly the 44 characters
+// of a password; checked when compiling, so `encode` below always fills the buffer.
+const _: () = assert!(matches!(
+    base64::encoded_len(1 + 32, true),
+    Some(SMTP_PASSWORD_LEN)
+));
+
+/// Base64 of `raw` into `out`, as text only when the encoder filled `out` exactly; else
+/// `out` is wiped and `None` returned, so a short or partial write can never pass for a
+/// password.
+fn encode<'b>(raw: &[u8], out: &'b mut [u8]) -> Option<&'b str> {
+    match base64::engine::general_purpose::STANDARD.encode_slice(raw, &mut *out) {
+        Ok(written) if written == out.len() => core::str::from_utf8(out).ok(),
+        _ => {
+            out.zeroize();
+            None
+        }
+    }
 }
 
 /// AWS's chain of five HMAC-SHA256s. `raw` gets the version byte, then holds the running
@@ -208,10 +227,9 @@ impl SmtpPort {
 /// Regions with an SES SMTP endpoint, and whether it has a FIPS host.
 ///
 /// A snapshot assembled from AWS's own SMTP region list in its code library, the AWS
-/// General Reference as quoted by third parties, and nodemailer's list (see
-/// `reference/smtp-password.md` §3.3). A FIPS host is listed only where a source shows
-/// one for SMTP (us-east-2 and us-gov-east-1 have FIPS API endpoints, but no source
-/// confirms a FIPS SMTP host there).
+/// General Reference as quoted by third parties, and nodemailer's list. A FIPS host is
+/// listed only where a source shows one for SMTP (us-east-2 and us-gov-east-1 have FIPS
+/// API endpoints, but no source confirms a FIPS SMTP host there).
 const SMTP_REGIONS: [(&str, bool); 19] = [
     ("us-east-1", true),
     ("us-east-2", false),
@@ -375,6 +393,23 @@ mod tests {
 
     fn region(r: &str) -> Region {
         Region::parse(r).unwrap()
+    }
+
+    /// The encoder's result was once ignored (`let _ =`), so a buffer it could
+    /// not fill would have passed, zeros and all, for a password.
+    #[test]
+    fn encoding_that_does_not_fill_the_buffer_yields_nothing() {
+        let raw = [0xfb_u8; 33];
+        let mut exact = [0_u8; SMTP_PASSWORD_LEN];
+        assert_eq!(
+            encode(&raw, &mut exact),
+            Some("+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7")
+        );
+        let mut short = [0_u8; SMTP_PASSWORD_LEN - 1];
+        assert_eq!(encode(&raw, &mut short), None);
+        let mut long = [0xaa_u8; SMTP_PASSWORD_LEN + 1];
+        assert_eq!(encode(&raw, &mut long), None);
+        assert!(long.iter().all(|b| *b == 0), "a partial write is wiped");
     }
 
     #[test]

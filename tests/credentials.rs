@@ -181,6 +181,23 @@ fn spec_7_null_counts_as_absent_for_optional_keys() {
     assert_eq!(c.smtp_port().number(), 587);
 }
 
+/// Issue 10 item 7: the docs say `null` counts as absent, so a null required key is
+/// missing (it was reported as a wrong type), and a null secret is missing too.
+#[test]
+fn null_counts_as_absent_for_required_keys_too() {
+    for key in always() {
+        let mut v = deployed_generated();
+        v[key] = Value::Null;
+        if key == "identity_arn" || key == "domain_arn" {
+            // Either twin suffices, as when one is absent.
+            assert!(Credentials::from_value(&v).is_ok(), "{key}");
+            continue;
+        }
+        let e = Credentials::from_value(&v).unwrap_err();
+        assert_eq!(e, CredentialsError::Missing { key }, "{key}");
+    }
+}
+
 #[test]
 fn spec_7_extra_keys_are_read_back_and_checked() {
     let mut v = deployed_customer();
@@ -358,6 +375,68 @@ fn spec_7_secrets_never_show_in_debug_or_plain_serialization() {
     assert_eq!(serde_json::to_value(c.with_secrets()).unwrap(), full);
     assert_eq!(full["aws_secret_access_key"], SECRET);
     assert_eq!(full["smtp_password"], PASSWORD);
+}
+
+/// A `serde_json` formatter that notes the address and length of every string fragment
+/// it writes: a fragment is a slice of the string handed to the serializer.
+struct FragmentSpy<'a>(&'a mut Vec<(usize, usize)>);
+
+impl serde_json::ser::Formatter for FragmentSpy<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        self.0.push((fragment.as_ptr() as usize, fragment.len()));
+        writer.write_all(fragment.as_bytes())
+    }
+}
+
+fn written_fragments(value: &impl serde::Serialize) -> (String, Vec<(usize, usize)>) {
+    let mut fragments = Vec::new();
+    let mut out = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, FragmentSpy(&mut fragments));
+    value.serialize(&mut serializer).unwrap();
+    (String::from_utf8(out).unwrap(), fragments)
+}
+
+fn span(s: &str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
+/// Issue 10 item 5: the bind response's secrets went through a `serde_json::Map` copy that
+/// nothing wiped. Now the serializer is handed the secret types' own memory, so the only
+/// copy is the output the caller asked for.
+#[test]
+fn bind_response_secrets_are_written_straight_from_the_secret_types() {
+    let c = Credentials::from_value(&deployed_customer()).unwrap();
+    let secrets = [
+        span(c.aws_secret_access_key().expose_secret()),
+        span(c.smtp_password().expose_secret()),
+    ];
+    let (text, fragments) = written_fragments(&c.with_secrets());
+    assert!(text.contains(SECRET) && text.contains(PASSWORD), "{text}");
+    for secret in secrets {
+        assert!(
+            fragments.contains(&secret),
+            "a secret was written from a copy"
+        );
+    }
+    // The same through VCAP_SERVICES.
+    let vcap = VcapServices::from_json(&vcap(vec![entry("my-ses", deployed_customer())])).unwrap();
+    let c = vcap.ses().unwrap().credentials();
+    let (text, fragments) = written_fragments(&vcap.with_secrets());
+    assert!(text.contains(SECRET) && text.contains(PASSWORD), "{text}");
+    for secret in [
+        span(c.aws_secret_access_key().expose_secret()),
+        span(c.smtp_password().expose_secret()),
+    ] {
+        assert!(
+            fragments.contains(&secret),
+            "a secret was written from a copy"
+        );
+    }
 }
 
 #[test]
@@ -620,6 +699,67 @@ fn vcap_broken_documents_name_the_path() {
         e.to_string()
             .starts_with("aws-ses[0].binding_guid: contains a space"),
         "{e}"
+    );
+}
+
+/// Issue 10 item 8: a stored `notification_webhook` or `notification_email` that fails
+/// today's stricter rules refused the whole `VCAP_SERVICES` document, so an app that only
+/// wants SMTP could not read its credentials. The app side keeps it as unchecked text.
+#[test]
+fn vcap_reads_notification_endpoints_that_fail_todays_rules_leniently() {
+    use ses_broker::credentials::NotificationEndpoint;
+    let mut stored = deployed_customer();
+    // Accepted by older rules: a private-address webhook and an address with no dot.
+    stored["notification_webhook"] = json!("https://10.1.2.3/hook");
+    stored["notification_email"] = json!("ops@localhost");
+    // The broker side stays strict.
+    let strict = Credentials::from_value(&stored).unwrap_err();
+    assert!(
+        matches!(
+            strict.key(),
+            Some("notification_email" | "notification_webhook")
+        ),
+        "{strict}"
+    );
+    let v = VcapServices::from_json(&vcap(vec![entry("my-ses", stored)])).unwrap();
+    let c = v.ses().unwrap().credentials();
+    assert_eq!(c.smtp_user().as_str(), "AKIAIOSFODNN7EXAMPLE");
+    assert!(c.smtp_password_matches());
+    assert_eq!(c.notification_webhook(), None);
+    assert_eq!(c.notification_email(), None);
+    let webhook = c.notification_webhook_endpoint().unwrap();
+    assert!(!webhook.is_valid());
+    assert_eq!(webhook.as_str(), "https://10.1.2.3/hook");
+    let NotificationEndpoint::Unchecked { text, problem } = webhook else {
+        panic!("{webhook:?}");
+    };
+    assert_eq!(text, "https://10.1.2.3/hook");
+    assert!(!problem.is_empty());
+    let email = c.notification_email_endpoint().unwrap();
+    assert_eq!(email.as_str(), "ops@localhost");
+    assert!(!email.is_valid());
+    // Written back as carried, and read back equal.
+    let written = v.to_json_with_secrets();
+    assert_eq!(
+        written["aws-ses"][0]["credentials"]["notification_webhook"],
+        "https://10.1.2.3/hook"
+    );
+    assert_eq!(VcapServices::from_value(&written).unwrap(), v);
+    // A valid endpoint is still valid; a wrong JSON type is still refused.
+    let v = VcapServices::from_json(&vcap(vec![entry("my-ses", deployed_customer())])).unwrap();
+    let c = v.ses().unwrap().credentials();
+    assert!(c.notification_email_endpoint().unwrap().is_valid());
+    assert_eq!(
+        c.notification_email().unwrap().as_str(),
+        "ses-alerts@agency.gov"
+    );
+    let mut typed = deployed_customer();
+    typed["notification_webhook"] = json!(7);
+    assert_eq!(
+        VcapServices::from_json(&vcap(vec![entry("s", typed)]))
+            .unwrap_err()
+            .to_string(),
+        "aws-ses[0].credentials.notification_webhook: expected a string, found a number"
     );
 }
 

@@ -4,6 +4,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
+    clippy::panic,
     reason = "tests fail by panicking"
 )]
 
@@ -621,6 +622,84 @@ fn credentials_refuse_outputs_of_another_region() {
     )
     .unwrap();
     assert!(b.credentials(&other.outputs(&east_dkim).unwrap()).is_err());
+}
+
+/// Issue 10 item 4: outputs of another instance in the same account and region passed,
+/// giving credentials whose `identity_arn` is not the one the binding's policy allows.
+#[test]
+fn credentials_refuse_outputs_of_another_instance() {
+    let with_id = |id: &str, params: &str| {
+        Instance::new(
+            &config(),
+            id.parse().unwrap(),
+            ProvisionParams::from_json(params).unwrap(),
+        )
+        .unwrap()
+    };
+    let bind = |i: &Instance, params: &str| {
+        Binding::new(
+            i,
+            "b".parse().unwrap(),
+            BindParams::from_json(params).unwrap(),
+            access_key(),
+        )
+        .unwrap()
+    };
+    let blamed = |b: &Binding, outputs: &ses_broker::InstanceOutputs| match b.credentials(outputs) {
+        Err(ses_broker::binding::BindError::OtherInstance { key, .. }) => key,
+        other => panic!("expected OtherInstance, got {other:?}"),
+    };
+    let generated = r#"{"admin_email": "a@agency.gov"}"#;
+    let mine = with_id(ID, generated);
+    let binding = bind(&mine, "{}");
+    // Another generated domain in the same account and region.
+    let theirs = with_id("0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b", generated);
+    assert_eq!(
+        blamed(&binding, &theirs.outputs(&dkim()).unwrap()),
+        "identity_arn"
+    );
+    let message = binding
+        .credentials(&theirs.outputs(&dkim()).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("identity_arn: the instance outputs name arn:aws-us-gov:ses:")
+            && message.contains(mine.identity_arn().as_str()),
+        "{message}"
+    );
+    // The same customer domain under another instance: the configuration set differs.
+    let custom = r#"{"admin_email": "a@agency.gov", "domain": "agency.gov"}"#;
+    let binding = bind(&with_id(ID, custom), "{}");
+    let theirs = with_id("0e9d8c7b-6a5f-4e3d-2c1b-a09f8e7d6c5b", custom);
+    assert_eq!(
+        blamed(&binding, &theirs.outputs(&dkim()).unwrap()),
+        "configuration_set_arn"
+    );
+    // Subscribed to the feedback topics, but the outputs say feedback is off.
+    let on = with_id(
+        ID,
+        r#"{"admin_email": "a@agency.gov", "enable_feedback_notifications": true}"#,
+    );
+    let subscribed = bind(&on, r#"{"notification_email": "ops@agency.gov"}"#);
+    assert_eq!(
+        blamed(&subscribed, &mine.outputs(&dkim()).unwrap()),
+        "bounce_topic_arn"
+    );
+    // The binding's own instance passes, with feedback turned on since the bind too.
+    assert!(
+        binding_of(&mine)
+            .credentials(&on.outputs(&dkim()).unwrap())
+            .is_ok()
+    );
+    assert!(
+        subscribed
+            .credentials(&on.outputs(&dkim()).unwrap())
+            .is_ok()
+    );
+}
+
+fn binding_of(i: &Instance) -> Binding {
+    Binding::new(i, "b".parse().unwrap(), BindParams::default(), access_key()).unwrap()
 }
 
 #[test]

@@ -12,6 +12,9 @@ use ses_broker::{
     params::ROOT_PATH,
 };
 
+#[path = "common/hostile.rs"]
+mod hostile;
+
 fn provision_errors(json: &str) -> ParamErrors {
     ProvisionParams::from_json(json).expect_err("the document should be refused")
 }
@@ -364,7 +367,8 @@ fn predecessor_keys_name_their_replacement() {
         "{text}"
     );
     assert!(text.contains("create_sns_topics: is a parameter of the older datagov-smtp broker; use enable_feedback_notifications"), "{text}");
-    assert!(text.contains("email_receipt_error: is a parameter of the older datagov-smtp broker and has no replacement"), "{text}");
+    // The hint names what replaced it (it claimed there was nothing).
+    assert!(text.contains("email_receipt_error: is a parameter of the older datagov-smtp broker; use dmarc_report_aggregate_recipients and dmarc_report_failure_recipients (without them, reports go to admin_email)"), "{text}");
     assert!(text.contains("notifications_bounce_topic_arn: is a parameter of the older datagov-smtp broker; set enable_feedback_notifications"), "{text}");
 }
 
@@ -487,6 +491,85 @@ fn errors_render_as_an_osbapi_400_body() {
         body["description"],
         "invalid parameters: admin_email: is not an email address: it has no '@'"
     );
+}
+
+// ---- hostile documents (issue 10, item 6) -------------------------------------------------
+
+#[test]
+fn at_most_20_problems_are_listed_and_the_rest_counted() {
+    let keys: Vec<String> = (0..50).map(|i| format!("\"k{i}\": 0")).collect();
+    let e = provision_errors(&format!("{{{}}}", keys.join(", ")));
+    assert_eq!(e.len(), 20);
+    // 50 unknown keys and the missing admin_email.
+    assert_eq!(e.omitted(), 31);
+    assert!(e.to_string().ends_with("\nand 31 more problems"), "{e}");
+    let body = e.to_osbapi_body();
+    let description = body["description"].as_str().unwrap();
+    assert!(description.ends_with("; and 31 more"), "{description}");
+    assert_eq!(description.matches("unknown parameter").count(), 20);
+    // Twenty or fewer: every one, nothing counted.
+    let e = provision_errors(r#"{"k": 0}"#);
+    assert_eq!((e.len(), e.omitted()), (2, 0));
+    assert!(
+        !e.to_osbapi_body()["description"]
+            .as_str()
+            .unwrap()
+            .contains("more")
+    );
+}
+
+#[test]
+fn the_known_keys_are_listed_once_not_in_every_unknown_key_message() {
+    let e = provision_errors(
+        r#"{"admin_email": "a@agency.gov", "zzz": 1, "admin_emial": 1, "yyy": 2, "xxx": 3}"#,
+    );
+    let text = e.to_string();
+    assert_eq!(text.matches("the known ones are").count(), 1, "{text}");
+    let lines: Vec<String> = e.iter().map(ToString::to_string).collect();
+    assert!(lines[0].starts_with("zzz: unknown parameter; the known ones are domain, admin_email"));
+    assert_eq!(
+        lines[1],
+        "admin_emial: unknown parameter; did you mean admin_email?"
+    );
+    assert_eq!(lines[2], "yyy: unknown parameter");
+    assert_eq!(lines[3], "xxx: unknown parameter");
+}
+
+#[test]
+fn a_key_repeated_thousands_of_times_is_reported_once_with_its_count() {
+    let entries = vec![r#""domain": "agency.gov""#; 2000].join(", ");
+    let e = provision_errors(&format!(r#"{{"admin_email": "a@agency.gov", {entries}}}"#));
+    assert_eq!(
+        problems(&e),
+        [("domain".to_owned(), ParamErrorKind::DuplicateKey)]
+    );
+    assert_eq!(
+        e.to_string(),
+        "domain: appears 2000 times in the document; give each parameter once"
+    );
+    // A repeated unknown key is unknown at each place it appears.
+    let e = bind_errors(r#"{"zzz": 1, "zzz": 2}"#);
+    assert_eq!(
+        problems(&e),
+        [
+            ("zzz".to_owned(), ParamErrorKind::UnknownKey),
+            ("zzz".to_owned(), ParamErrorKind::UnknownKey)
+        ]
+    );
+}
+
+#[test]
+fn the_400_body_of_a_hostile_document_is_under_4_kib() {
+    for (name, doc) in hostile::documents() {
+        assert!(doc.len() <= 64 * 1024, "{name} is {} bytes", doc.len());
+        let e = provision_errors(&doc);
+        let body = serde_json::to_string(&e.to_osbapi_body()).unwrap();
+        assert!(body.len() < 4096, "{name}: a {}-byte body", body.len());
+        let bind = serde_json::to_string(&bind_errors(&doc).to_osbapi_body()).unwrap();
+        assert!(bind.len() < 4096, "{name}: a {}-byte bind body", bind.len());
+        // Still says what is wrong, and how much more there is.
+        assert!(body.contains("invalid parameters: "), "{name}: {body}");
+    }
 }
 
 // ---- update -----------------------------------------------------------------------------

@@ -190,6 +190,8 @@ proptest! {
         }
         if let Err(errors) = ProvisionParams::from_json(&text) {
             prop_assert!(!errors.is_empty());
+            let body = serde_json::to_string(&errors.to_osbapi_body()).unwrap();
+            prop_assert!(body.len() < 4096, "a {}-byte 400 body", body.len());
             for e in &errors {
                 prop_assert!(!e.to_string().contains('\n'), "a problem must fit one line: {e}");
             }

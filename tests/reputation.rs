@@ -540,7 +540,7 @@ fn math(name: &str, new: &str, old: &str) -> String {
 fn decide(json: &str) -> AlarmDecision {
     AlarmNotification::from_json(json)
         .unwrap()
-        .decide(&account(), &region())
+        .decide_unverified(&account(), &region())
 }
 
 fn name(metric: &str, severity: &str) -> String {
@@ -813,7 +813,7 @@ proptest! {
     #[test]
     fn from_json_never_panics(text in any::<String>()) {
         if let Ok(alarm) = AlarmNotification::from_json(&text) {
-            let _ = alarm.decide(&account(), &region());
+            let _ = alarm.decide_unverified(&account(), &region());
         }
     }
 
@@ -828,7 +828,7 @@ proptest! {
                         "Metrics": [{"ReturnData": return_data}, 7, null]}
         });
         if let Ok(alarm) = AlarmNotification::from_json(&payload.to_string()) {
-            let _ = alarm.decide(&account(), &region()).to_string();
+            let _ = alarm.decide_unverified(&account(), &region()).to_string();
         }
     }
 
@@ -886,7 +886,7 @@ fn quickstart_rate_series_alarm_and_decision() {
     // CloudWatch's critical alarm fires and SNS delivers its state change.
     let message = simple(&format!("{SET}-BounceRate-Critical"), "ALARM", "OK");
     let alarm = AlarmNotification::from_json(&message).unwrap();
-    let decision = alarm.decide(&account(), &region());
+    let decision = alarm.decide_unverified(&account(), &region());
     assert_eq!(
         decision.to_string(),
         format!("pause sending on configuration set {SET}: bounce critical alarm entered ALARM")
@@ -895,7 +895,7 @@ fn quickstart_rate_series_alarm_and_decision() {
     let recovered = simple(&format!("{SET}-BounceRate-Critical"), "OK", "ALARM");
     let decision = AlarmNotification::from_json(&recovered)
         .unwrap()
-        .decide(&account(), &region());
+        .decide_unverified(&account(), &region());
     assert_eq!(
         decision.to_string(),
         "ignore: alarm entered OK; only entering ALARM is acted on"

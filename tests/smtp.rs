@@ -486,6 +486,20 @@ fn secrets_have_no_display_and_no_serialize() {
     assert!(implements!(SecretAccessKey: core::fmt::Debug));
 }
 
+/// Issue 10 item 5: a public `zeroize()` left an empty `SecretAccessKey` or a NUL-filled
+/// `SmtpPassword` behind, values no parser accepts. The memory is wiped on drop only.
+#[test]
+fn secret_types_have_no_public_zeroize() {
+    assert!(!implements!(SecretAccessKey: zeroize::Zeroize));
+    assert!(!implements!(SmtpPassword: zeroize::Zeroize));
+    assert!(!implements!(AccessKey: zeroize::Zeroize));
+    // Still wiped when dropped.
+    assert!(implements!(SecretAccessKey: zeroize::ZeroizeOnDrop));
+    assert!(implements!(SmtpPassword: zeroize::ZeroizeOnDrop));
+    // The probe sees the trait where it is.
+    assert!(implements!(String: zeroize::Zeroize));
+}
+
 #[test]
 fn secrets_serialize_only_through_the_named_method() {
     let s = secret(EXAMPLE_SECRET);

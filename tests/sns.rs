@@ -43,11 +43,13 @@ fn at(text: &str) -> OffsetDateTime {
     OffsetDateTime::parse(text, &Rfc3339).unwrap()
 }
 
-fn fresh_verifier(m: &Message) -> Verifier {
-    Verifier::new(TOPIC).with_max_age(
-        m.timestamp() + time::Duration::minutes(5),
-        Duration::from_secs(3600),
-    )
+fn fresh_verifier() -> Verifier {
+    Verifier::new(TOPIC).with_max_age(Duration::from_secs(3600))
+}
+
+/// Five minutes after the message was sent: the `now` of a prompt delivery.
+fn soon(m: &Message) -> OffsetDateTime {
+    m.timestamp() + time::Duration::minutes(5)
 }
 
 // --- parsing -----------------------------------------------------------------------------
@@ -346,8 +348,8 @@ fn unsigned_fields_of_another_type_are_not_signed_or_offered() {
 fn authentic_messages_pass_every_check_but_the_signature() {
     for name in AUTHENTIC {
         let m = message(name);
-        fresh_verifier(&m)
-            .check(&m)
+        fresh_verifier()
+            .check(&m, soon(&m))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
@@ -377,7 +379,7 @@ fn cert_url_rules_cover_govcloud_china_and_commercial() {
 #[test]
 fn forged_cert_host_is_refused() {
     let m = message("forged-cert-host");
-    let err = fresh_verifier(&m).check(&m).unwrap_err();
+    let err = fresh_verifier().check(&m, soon(&m)).unwrap_err();
     assert!(
         matches!(
             err,
@@ -394,7 +396,7 @@ fn forged_cert_host_is_refused() {
 #[test]
 fn http_cert_url_is_refused() {
     let m = message("forged-cert-http");
-    let err = fresh_verifier(&m).check(&m).unwrap_err();
+    let err = fresh_verifier().check(&m, soon(&m)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "SigningCertURL: uses \"http\"; only https is accepted"
@@ -404,7 +406,7 @@ fn http_cert_url_is_refused() {
 #[test]
 fn cert_url_in_another_region_than_the_topic_is_refused() {
     let m = message("forged-cert-region");
-    let err = fresh_verifier(&m).check(&m).unwrap_err();
+    let err = fresh_verifier().check(&m, soon(&m)).unwrap_err();
     assert!(
         err.to_string()
             .contains("host names region us-east-1 but the topic is in us-gov-west-1"),
@@ -416,7 +418,7 @@ fn cert_url_in_another_region_than_the_topic_is_refused() {
 fn subscribe_url_must_be_an_sns_confirmation() {
     let m = message("forged-subscribe-host");
     assert!(matches!(
-        fresh_verifier(&m).check(&m),
+        fresh_verifier().check(&m, soon(&m)),
         Err(SnsError::UntrustedUrl {
             field: "SubscribeURL",
             ..
@@ -436,7 +438,7 @@ fn subscribe_url_must_be_an_sns_confirmation() {
 fn wrong_topic_is_refused() {
     let m = message("notification-alarm-v1");
     let other = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:Platform-Email-Notifications";
-    let err = Verifier::new(other).check(&m).unwrap_err();
+    let err = Verifier::new(other).check(&m, soon(&m)).unwrap_err();
     assert_eq!(
         err,
         SnsError::TopicMismatch {
@@ -447,7 +449,7 @@ fn wrong_topic_is_refused() {
     // The edited topic passes the topic check when expected, and then only the
     // signature stops it (see the verify tests).
     let edited = message("forged-changed-topic");
-    assert!(Verifier::new(TOPIC).check(&edited).is_err());
+    assert!(Verifier::new(TOPIC).check(&edited, soon(&edited)).is_err());
 }
 
 #[test]
@@ -455,15 +457,11 @@ fn too_old_messages_are_refused() {
     let m = message("notification-alarm-v1");
     let hour = Duration::from_secs(3600);
     let just_in_time = m.timestamp() + time::Duration::seconds(3600);
-    assert!(
-        Verifier::new(TOPIC)
-            .with_max_age(just_in_time, hour)
-            .check(&m)
-            .is_ok()
-    );
+    let verifier = Verifier::new(TOPIC).with_max_age(hour);
+    assert!(verifier.check(&m, just_in_time).is_ok());
     let late = just_in_time + time::Duration::milliseconds(1000);
     assert_eq!(
-        Verifier::new(TOPIC).with_max_age(late, hour).check(&m),
+        verifier.check(&m, late),
         Err(SnsError::TooOld {
             age_seconds: 3601,
             max_age_seconds: 3600
@@ -471,7 +469,7 @@ fn too_old_messages_are_refused() {
     );
     let early = m.timestamp() - time::Duration::minutes(10);
     assert!(matches!(
-        Verifier::new(TOPIC).with_max_age(early, hour).check(&m),
+        verifier.check(&m, early),
         Err(SnsError::FromTheFuture { .. })
     ));
 }
@@ -482,9 +480,9 @@ fn errors_name_the_field_in_lowercase_prose() {
     let errors = [
         Message::from_json("{}").unwrap_err(),
         Message::from_json(&data("forged-signature-version-3.json")).unwrap_err(),
-        fresh_verifier(&m).check(&m).unwrap_err(),
+        fresh_verifier().check(&m, soon(&m)).unwrap_err(),
         Verifier::new("arn:aws:sns:us-east-1:111122223333:x")
-            .check(&m)
+            .check(&m, soon(&m))
             .unwrap_err(),
     ];
     for e in errors {
@@ -519,7 +517,7 @@ proptest! {
             && let Ok(m) = Message::from_json(&text)
         {
             let _ = m.string_to_sign();
-            let _ = Verifier::new(TOPIC).check(&m);
+            let _ = Verifier::new(TOPIC).check(&m, OffsetDateTime::UNIX_EPOCH);
         }
     }
 }
@@ -529,18 +527,26 @@ proptest! {
 #[cfg(feature = "verify")]
 mod verify {
     use super::*;
+    use ses_broker::sns::{SigningCertificate, VerifiedMessage};
 
-    fn cert() -> Vec<u8> {
-        data("cert.pem").into_bytes()
+    fn cert() -> SigningCertificate {
+        SigningCertificate::parse(data("cert.pem").as_bytes()).unwrap()
+    }
+
+    /// Verifies as of five minutes after the message was sent.
+    fn verify(verifier: &Verifier, m: Message) -> Result<VerifiedMessage, SnsError> {
+        let now = soon(&m);
+        verifier.verify(m, &cert(), now)
     }
 
     #[test]
     fn authentic_messages_verify_with_both_signature_versions() {
         for name in AUTHENTIC {
             let m = message(name);
-            fresh_verifier(&m)
-                .verify(&m, &cert())
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let verified =
+                verify(&fresh_verifier(), m.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(verified.message(), &m);
+            assert_eq!(verified.into_message(), m);
         }
         assert_eq!(
             message("notification-bounce-v2").signature_version(),
@@ -556,8 +562,16 @@ mod verify {
         let der = base64::engine::general_purpose::STANDARD
             .decode(b64)
             .unwrap();
+        let parsed = SigningCertificate::parse(&der).unwrap();
+        assert_eq!(
+            SigningCertificate::from_der(&der).unwrap().not_after(),
+            parsed.not_after()
+        );
+        assert!(SigningCertificate::from_pem(&der).is_err());
+        assert!(SigningCertificate::from_der(pem.as_bytes()).is_err());
         let m = message("notification-alarm-v1");
-        assert!(Verifier::new(TOPIC).verify(&m, &der).is_ok());
+        let now = soon(&m);
+        assert!(Verifier::new(TOPIC).verify(m, &parsed, now).is_ok());
     }
 
     #[test]
@@ -571,9 +585,8 @@ mod verify {
             "forged-other-key",
         ];
         for name in bad_signature {
-            let m = message(name);
             assert_eq!(
-                Verifier::new(TOPIC).verify(&m, &cert()),
+                verify(&Verifier::new(TOPIC), message(name)),
                 Err(SnsError::BadSignature),
                 "{name}"
             );
@@ -581,30 +594,29 @@ mod verify {
         // Expecting the edited topic passes the topic check; the signature still fails.
         let m = message("forged-changed-topic");
         assert_eq!(
-            Verifier::new(m.topic_arn()).verify(&m, &cert()),
+            verify(&Verifier::new(m.topic_arn()), m),
             Err(SnsError::BadSignature)
         );
         // Unsigned fields edited: the signature is intact, the URL rules refuse them.
         for name in ["forged-cert-host", "forged-cert-http", "forged-cert-region"] {
-            let m = message(name);
             assert!(
                 matches!(
-                    Verifier::new(TOPIC).verify(&m, &cert()),
+                    verify(&Verifier::new(TOPIC), message(name)),
                     Err(SnsError::UntrustedUrl { .. })
                 ),
                 "{name}"
             );
         }
-        let m = message("forged-subscribe-host");
-        assert!(Verifier::new(TOPIC).verify(&m, &cert()).is_err());
+        assert!(verify(&Verifier::new(TOPIC), message("forged-subscribe-host")).is_err());
     }
 
     #[test]
     fn wrong_topic_fails_verification() {
-        let m = message("notification-alarm-v1");
         assert!(matches!(
-            Verifier::new("arn:aws-us-gov:sns:us-gov-west-1:111122223333:other")
-                .verify(&m, &cert()),
+            verify(
+                &Verifier::new("arn:aws-us-gov:sns:us-gov-west-1:111122223333:other"),
+                message("notification-alarm-v1")
+            ),
             Err(SnsError::TopicMismatch { .. })
         ));
     }
@@ -615,28 +627,59 @@ mod verify {
         let late = m.timestamp() + time::Duration::hours(2);
         assert!(matches!(
             Verifier::new(TOPIC)
-                .with_max_age(late, Duration::from_secs(3600))
-                .verify(&m, &cert()),
+                .with_max_age(Duration::from_secs(3600))
+                .verify(m, &cert(), late),
+            Err(SnsError::TooOld { .. })
+        ));
+    }
+
+    /// Issue 10 item 9: the certificate is parsed once and checked against `now` on every
+    /// message, whether or not a maximum age is set (it was checked only with one).
+    #[test]
+    fn certificate_outside_its_validity_is_refused() {
+        let certificate = cert();
+        assert_eq!(certificate.not_before(), at("2020-01-01T00:00:00Z"));
+        assert_eq!(certificate.not_after(), at("2100-01-01T00:00:00Z"));
+        assert_eq!(certificate.key_bits(), 2048);
+        let verifier = Verifier::new(TOPIC); // no maximum age
+        for now in [at("2100-01-01T00:00:01Z"), at("2019-12-31T23:59:59Z")] {
+            let err = verifier
+                .verify(message("notification-alarm-v1"), &certificate, now)
+                .unwrap_err();
+            assert!(matches!(err, SnsError::Certificate { .. }), "{err}");
+            assert!(
+                err.to_string().starts_with(
+                    "certificate: is valid from 2020-01-01T00:00:00Z to 2100-01-01T00:00:00Z, not at "
+                ),
+                "{err}"
+            );
+        }
+        // Both ends are inside.
+        for now in [certificate.not_before(), certificate.not_after()] {
+            assert!(
+                verifier
+                    .verify(message("notification-alarm-v1"), &certificate, now)
+                    .is_ok()
+            );
+        }
+    }
+
+    /// Issue 10 item 9: an archived message is checked as of its own time.
+    #[test]
+    fn an_archived_message_verifies_as_of_its_own_time() {
+        let m = message("notification-alarm-v1");
+        let verifier = Verifier::new(TOPIC).with_max_age(Duration::from_secs(600));
+        let sent = m.timestamp();
+        assert!(verifier.verify(m.clone(), &cert(), sent).is_ok());
+        let years_later = at("2031-01-01T00:00:00Z");
+        assert!(matches!(
+            verifier.verify(m, &cert(), years_later),
             Err(SnsError::TooOld { .. })
         ));
     }
 
     #[test]
-    fn certificate_outside_its_validity_is_refused() {
-        let m = message("notification-alarm-v1");
-        let after = at("2100-06-01T00:00:00Z");
-        let ancient = Duration::from_secs(100 * 366 * 86_400);
-        assert!(matches!(
-            Verifier::new(TOPIC)
-                .with_max_age(after, ancient)
-                .verify(&m, &cert()),
-            Err(SnsError::Certificate { .. })
-        ));
-    }
-
-    #[test]
     fn garbage_certificates_are_refused() {
-        let m = message("notification-alarm-v1");
         for bytes in [
             &b""[..],
             b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
@@ -644,10 +687,37 @@ mod verify {
             &[b'A'; 20_000],
         ] {
             assert!(matches!(
-                Verifier::new(TOPIC).verify(&m, bytes),
+                SigningCertificate::parse(bytes),
                 Err(SnsError::Certificate { .. })
             ));
         }
+    }
+
+    /// Issue 10 item 9: acting on an alarm goes through a verified message.
+    #[test]
+    fn alarm_decisions_come_from_verified_messages() {
+        let account: ses_broker::values::AccountId = "111122223333".parse().unwrap();
+        let region: ses_broker::values::Region = "us-gov-west-1".parse().unwrap();
+        let verified = verify(&fresh_verifier(), message("notification-alarm-v1")).unwrap();
+        let decision = verified.decide_alarm(&account, &region).unwrap();
+        assert!(decision.pauses(), "{decision}");
+        // The same rules as the explicitly unverified path.
+        let alarm =
+            ses_broker::reputation::AlarmNotification::from_json(verified.message().message())
+                .unwrap();
+        assert_eq!(alarm.decide_unverified(&account, &region), decision);
+        // A confirmation carries no alarm.
+        let confirmation =
+            verify(&fresh_verifier(), message("subscription-confirmation-v1")).unwrap();
+        assert_eq!(
+            confirmation
+                .decide_alarm(&account, &region)
+                .unwrap_err()
+                .to_string(),
+            "Type: the SNS message is a SubscriptionConfirmation, not a Notification carrying an alarm"
+        );
+        // A forged alarm never becomes a VerifiedMessage, so it cannot be decided on.
+        assert!(verify(&fresh_verifier(), message("forged-changed-message")).is_err());
     }
 
     proptest! {
@@ -667,7 +737,7 @@ mod verify {
             v["Message"] = changed.into_iter().collect::<String>().into();
             let m = Message::from_json(&v.to_string()).unwrap();
             prop_assert_eq!(
-                Verifier::new(TOPIC).verify(&m, &cert()),
+                verify(&Verifier::new(TOPIC), m),
                 Err(SnsError::BadSignature)
             );
         }
@@ -680,6 +750,11 @@ fn public_types_are_send_and_sync() {
     check::<Message>();
     check::<Verifier>();
     check::<SnsError>();
+    #[cfg(feature = "verify")]
+    {
+        check::<ses_broker::sns::SigningCertificate>();
+        check::<ses_broker::sns::VerifiedMessage>();
+    }
 }
 
 #[test]
@@ -690,7 +765,7 @@ fn subscribe_url_for_another_topic_is_refused() {
         1,
     );
     let m = Message::from_json(&body).unwrap();
-    let err = fresh_verifier(&m).check(&m).unwrap_err();
+    let err = fresh_verifier().check(&m, soon(&m)).unwrap_err();
     assert!(
         err.to_string().starts_with("SubscribeURL: confirms topic"),
         "{err}"

@@ -30,8 +30,9 @@ pub(crate) fn check(args: &[String]) -> Result<(), Failure> {
             let stored = ProvisionParams::from_json(&stored).map_err(|errors| {
                 Failure::Invalid(
                     errors
-                        .iter()
-                        .map(|e| format!("{previous}: {e}"))
+                        .to_string()
+                        .lines()
+                        .map(|line| format!("{previous}: {line}"))
                         .collect(),
                 )
             })?;
@@ -53,8 +54,9 @@ pub(crate) fn check(args: &[String]) -> Result<(), Failure> {
     }
 }
 
+/// One line per listed problem, then `and N more problems` when some were left out.
 fn invalid(errors: ParamErrors) -> Failure {
-    Failure::Invalid(errors.iter().map(ToString::to_string).collect())
+    Failure::Invalid(errors.to_string().lines().map(str::to_owned).collect())
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {

@@ -48,9 +48,11 @@ commands:
   smtp-password REGION < SECRET      derive the SES SMTP password for the secret key on stdin
   reputation --bounce-rate R --complaint-rate R | --sent N --bounces N --complaints N
                                      assess reputation against cloud.gov's thresholds
-  sns verify --cert CERT.pem --topic TOPIC_ARN [--type HEADER] [--max-age SECONDS] < MESSAGE.json
+  sns verify --cert CERT.pem --topic TOPIC_ARN [--type HEADER] [--max-age SECONDS]
+             [--now RFC3339] < MESSAGE.json
                                      print the message type if the SNS message is authentic
-                                     for that topic (built with --features verify)
+                                     for that topic, judged at --now (default: this
+                                     machine's clock)
 ";
 
 fn main() -> ExitCode {

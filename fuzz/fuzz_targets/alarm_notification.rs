@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     ) else {
         return;
     };
-    let decision = alarm.decide(&account, &region);
+    let decision = alarm.decide_unverified(&account, &region);
     let _ = decision.to_string();
     // A pause names the set its alarm's name came from.
     if let AlarmDecision::PauseSending { configuration_set, alarm: recognised } = &decision {

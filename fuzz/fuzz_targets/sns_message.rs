@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ses_broker::sns::{Message, Verifier, check_cert_url};
+use ses_broker::sns::{Message, SigningCertificate, Verifier, check_cert_url};
 
 const TOPIC: &str = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications";
 const CERT: &[u8] = include_bytes!("../../tests/data/sns/cert.pem");
@@ -24,11 +24,18 @@ fuzz_target!(|data: &[u8]| {
     let signed = message.string_to_sign();
     assert!(signed.ends_with(&format!("Type\n{}\n", message.message_type())));
     let _ = check_cert_url(message.signing_cert_url());
-    let verifier = Verifier::new(TOPIC).with_max_age(
-        message.timestamp(),
-        core::time::Duration::from_secs(3600),
-    );
-    let _ = verifier.check(&message);
-    let _ = verifier.verify(&message, CERT);
-    let _ = Verifier::new(message.topic_arn()).verify(&message, data);
+    let now = message.timestamp();
+    let verifier = Verifier::new(TOPIC).with_max_age(core::time::Duration::from_secs(3600));
+    let _ = verifier.check(&message, now);
+    if let Ok(certificate) = SigningCertificate::parse(CERT)
+        && let Ok(verified) = verifier.verify(message.clone(), &certificate, now)
+    {
+        let _ = verified.decide_alarm(
+            &"111122223333".parse().unwrap(),
+            &"us-gov-west-1".parse().unwrap(),
+        );
+    }
+    if let Ok(certificate) = SigningCertificate::parse(data) {
+        let _ = Verifier::new(message.topic_arn()).verify(message, &certificate, now);
+    }
 });

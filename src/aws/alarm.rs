@@ -1,5 +1,5 @@
 //! The four reputation alarms as `PutMetricAlarm` calls: the reputation module's
-//! definitions, with the context-rich description SPEC 10 asks for and the tags.
+//! definitions, with a description rich in context (identity, thresholds, instance, organization and space) and the tags.
 
 use crate::prelude::*;
 use core::fmt::Write as _;
@@ -32,7 +32,7 @@ pub struct MetricDimension {
 /// CloudWatch `PutMetricAlarm`: one of the instance's four reputation alarms, as
 /// [`AlarmDefinition`] defines it (single metric `Reputation.*Rate` on dimension
 /// `ses:configuration-set`, `Average` over 300 s, `GreaterThanOrEqualToThreshold`,
-/// `TreatMissingData` `ignore`), with the context-rich description of SPEC 10 (severity,
+/// `TreatMissingData` `ignore`), with a description rich in context (severity,
 /// thresholds, who is told, the documentation URL, `support@cloud.gov`, the identity, the
 /// instance GUID and the organization's and space's GUIDs and names; at most 1,024
 /// characters, context values shortened to fit) and the tags. Alarm and OK actions: the instance's reputation topic and the platform's topics.
@@ -89,7 +89,7 @@ pub(crate) struct DescriptionInputs<'a> {
     pub(crate) thresholds: &'a Thresholds,
 }
 
-/// The alarm description (SPEC 10): severity, metric and thresholds, what happens, who is
+/// The alarm description: severity, metric and thresholds, what happens, who is
 /// told, the documentation URL, `support@cloud.gov`, then the SES identity, the instance
 /// GUID and the organization's and space's GUIDs and names from the OSBAPI context.
 ///

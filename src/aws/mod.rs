@@ -1,4 +1,4 @@
-//! The AWS side (SPEC 10): everything an instance and a binding own in AWS, as typed
+//! The AWS side: everything an instance and a binding own in AWS, as typed
 //! desired state, and the operations that reach it, handed out one at a time.
 //!
 //! # The contract (sans-I/O, as quinn-proto)
@@ -34,9 +34,9 @@
 //! their configuration set, so only an update that turns feedback off calls
 //! `DeleteConfigurationSetEventDestination`.
 //!
-//! # Where each SPEC 10 item lives
+//! # Where each resource and setting lives
 //!
-//! | SPEC 10 | desired value | operations |
+//! | resource or setting | desired value | operations |
 //! |---|---|---|
 //! | email identity `D`, its default configuration set | [`InstanceState`] `domain`, `configuration_set` | [`CreateEmailIdentity`], [`DeleteEmailIdentity`] |
 //! | MAIL FROM `<sub>.D`, `USE_DEFAULT_VALUE` on MX failure | [`InstanceState`] `mail_from` | [`SetIdentityMailFromDomain`] ([`MxFailure::UseDefaultValue`]; `None` removes it) |

@@ -252,11 +252,11 @@ pub(crate) struct KeyPolicyInputs<'a> {
     pub(crate) cloudwatch: bool,
 }
 
-/// The key policy of a topic's KMS key (SPEC 10): the account root and the broker's own
+/// The key policy of a topic's KMS key: the account root and the broker's own
 /// principal `kms:*`; SES `kms:GenerateDataKey` and `kms:Decrypt` for this account and this
 /// topic's encryption context; SNS the same for this topic; and for the reputation topic,
-/// CloudWatch `kms:GenerateDataKey*` and `kms:Decrypt`, without a condition: SPEC 10 names
-/// none, and a condition key CloudWatch did not send would silently drop every alarm
+/// CloudWatch `kms:GenerateDataKey*` and `kms:Decrypt`, without a condition: the service
+/// documents none for alarm actions, and a condition key CloudWatch did not send would silently drop every alarm
 /// notification again (the topic policy limits who may publish).
 pub(crate) fn key_policy(inputs: &KeyPolicyInputs<'_>) -> PolicyDocument {
     let account = inputs.account.as_str().to_owned();

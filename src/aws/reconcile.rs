@@ -51,8 +51,8 @@ pub(crate) enum Step {
     Drop(Slot),
 }
 
-/// What a generated domain's DNS should hold, as far as the answers allow: the records of
-/// SPEC 5 in its zone (once the identity's DKIM tokens are known) and the NS delegation in
+/// What a generated domain's DNS should hold, as far as the answers allow: the customer-facing
+/// records (DMARC, SPF, DKIM, MAIL FROM) in its zone (once the identity's DKIM tokens are known) and the NS delegation in
 /// the parent zone, TTL 30 (once the zone's name servers are known too), both from the
 /// DNS module's [`BrokerManagedRecords`].
 fn desired_dns(

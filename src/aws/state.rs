@@ -1,4 +1,4 @@
-//! The desired AWS state of an instance and of a binding (SPEC 10), as plain serde values
+//! The desired AWS state of an instance and of a binding, as plain serde values
 //! the progress stores, so a resumed run needs nothing but the progress.
 
 use crate::prelude::*;
@@ -25,7 +25,7 @@ use crate::values::{
 /// zone of a name before making one).
 pub const HOSTED_ZONE_COMMENT: &str = "Created by ses-broker for an aws-ses service instance";
 
-/// KMS's deletion window for the topic keys, in days (SPEC 10).
+/// KMS's deletion window for the topic keys, in days.
 pub const KEY_DELETION_WINDOW_DAYS: u8 = 7;
 
 /// Why a desired state cannot be derived.
@@ -81,7 +81,7 @@ pub struct GeneratedDns {
     pub comment: String,
 }
 
-/// Everything an instance owns in AWS (SPEC 10), derived once from the instance, the
+/// Everything an instance owns in AWS, derived once from the instance, the
 /// broker configuration, the OSBAPI context and the thresholds.
 ///
 /// Serde: stored inside [`Progress`](super::Progress); a resumed run needs nothing else.
@@ -231,7 +231,7 @@ impl InstanceState {
         self.topics.iter().find(|t| t.topic == topic)
     }
 
-    /// The records of SPEC 5 for this domain, given the identity's DKIM tokens (for a
+    /// The records a customer would publish for this domain (DMARC, SPF, DKIM, MAIL FROM), given the identity's DKIM tokens (for a
     /// generated domain, the broker publishes them in the domain's zone).
     ///
     /// # Errors
@@ -266,7 +266,7 @@ pub struct SubscriptionState {
     pub endpoint: String,
 }
 
-/// Everything a binding owns in AWS (SPEC 10): the IAM user at `/cf/` (tagged), its inline
+/// Everything a binding owns in AWS: the IAM user at `/cf/` (tagged), its inline
 /// policy named as the user, one access key, and the subscriptions of
 /// `notification_email` and `notification_webhook` to the instance's feedback topics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! The tags on every taggable resource (SPEC 10): the deployed provider's default tags.
+//! The tags on every taggable resource: the deployed provider's default tags.
 
 use crate::prelude::*;
 use serde::{Deserialize, Serialize};

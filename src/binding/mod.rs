@@ -5,9 +5,9 @@ use crate::prelude::*;
 
 use serde::Serialize;
 
-use crate::credentials::{Credentials, CredentialsError};
+use crate::credentials::{Credentials, CredentialsError, NotificationEndpoint};
 pub use crate::instance::names::{IamPath, IamUserName};
-use crate::instance::outputs::InstanceOutputs;
+use crate::instance::outputs::{InstanceOutputs, key};
 use crate::instance::{Instance, Topic};
 use crate::params::BindParams;
 use crate::smtp::{self, SmtpEndpoint, SmtpError};
@@ -183,11 +183,33 @@ pub enum BindWarning {
 pub struct BindingPlan {
     id: BindingId,
     params: BindParams,
+    /// The instance's identity and configuration set ARNs (the policy's resources) and
+    /// its four topic ARNs ([`Topic::ALL`] order, named whether or not feedback is on): the
+    /// outputs [`Binding::credentials`] merges must carry exactly these.
+    instance_arns: InstanceArns,
     iam_user_name: IamUserName,
     iam_path: IamPath,
     policy: Policy,
     subscriptions: Vec<Subscription>,
     warnings: Vec<BindWarning>,
+}
+
+/// The ARNs of the instance a binding was planned for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct InstanceArns {
+    identity: Arn,
+    configuration_set: Arn,
+    topics: [(Topic, Arn); 4],
+}
+
+impl InstanceArns {
+    fn of(instance: &Instance) -> Self {
+        Self {
+            identity: instance.identity_arn().clone(),
+            configuration_set: instance.configuration_set_arn().clone(),
+            topics: Topic::ALL.map(|t| (t, instance.topic_arn_by_name(t).clone())),
+        }
+    }
 }
 
 /// Why a binding cannot be completed.
@@ -197,9 +219,24 @@ pub enum BindError {
     /// The instance's region has no SES SMTP endpoint this crate knows.
     #[error("region: {0}")]
     Smtp(#[from] SmtpError),
-    /// The merged credentials contradict each other (instance outputs of another instance).
+    /// The merged credentials contradict each other (instance outputs of another region).
     #[error("credentials: {0}")]
     Credentials(#[from] CredentialsError),
+    /// The instance outputs are another instance's: an ARN in them is not the one this
+    /// binding's policy or subscriptions were made for. The credentials would name a
+    /// resource the binding's user may not send through.
+    #[error(
+        "{key}: the instance outputs name {found}, but this binding was made for {expected}; pass the outputs of the binding's own instance"
+    )]
+    OtherInstance {
+        /// The output key whose ARN differs, e.g. `identity_arn`.
+        key: &'static str,
+        /// The ARN the binding was made for (`""` for a feedback topic that was off and
+        /// the binding subscribed to nothing on it).
+        expected: String,
+        /// The ARN the outputs carry (`""` when they carry none).
+        found: String,
+    },
 }
 
 /// A completed binding: the [`BindingPlan`] plus the access key IAM issued for its user,
@@ -266,12 +303,15 @@ impl Binding {
     }
 
     /// The binding's credentials as the application sees them: the stored instance
-    /// outputs with this binding's outputs layered on top (SPEC 7; the binding wins a
+    /// outputs with this binding's outputs layered on top (the binding wins a
     /// clash, though the two sets share no key).
     ///
     /// # Errors
-    /// [`BindError::Credentials`] when `outputs` belong to an instance in another region
-    /// or account (they must be the outputs of the instance this binding was made for).
+    /// [`BindError::Credentials`] when `outputs` belong to an instance in another region,
+    /// or contradict each other; [`BindError::OtherInstance`] when they are another
+    /// instance's: the identity and configuration set ARNs must be the two the binding's
+    /// policy allows, the reputation topic the instance's, and each feedback topic the one
+    /// the binding subscribed to (or, when it subscribed to none, absent or the instance's).
     pub fn credentials(&self, outputs: &InstanceOutputs) -> Result<Credentials, BindError> {
         let subscribed = |protocol: Protocol| {
             self.plan
@@ -292,13 +332,15 @@ impl Binding {
                 .params
                 .notification_email()
                 .filter(|_| subscribed(Protocol::Email))
-                .cloned(),
+                .cloned()
+                .map(NotificationEndpoint::Valid),
             notification_webhook: self
                 .plan
                 .params
                 .notification_webhook()
                 .filter(|_| subscribed(Protocol::Https))
-                .cloned(),
+                .cloned()
+                .map(NotificationEndpoint::Valid),
         };
         if outputs.region != *self.smtp.region() {
             return Err(BindError::Credentials(CredentialsError::Inconsistent {
@@ -306,8 +348,50 @@ impl Binding {
                 message: "the instance outputs are of another region than the binding".to_owned(),
             }));
         }
+        self.check_same_instance(outputs)?;
         credentials.check()?;
         Ok(credentials)
+    }
+
+    fn check_same_instance(&self, outputs: &InstanceOutputs) -> Result<(), BindError> {
+        let expected = &self.plan.instance_arns;
+        let other = |key: &'static str, expected: Option<&Arn>, found: Option<&Arn>| {
+            Err(BindError::OtherInstance {
+                key,
+                expected: expected.map(Arn::to_string).unwrap_or_default(),
+                found: found.map(Arn::to_string).unwrap_or_default(),
+            })
+        };
+        for (key, want, got) in [
+            (key::IDENTITY_ARN, &expected.identity, &outputs.identity_arn),
+            (
+                key::CONFIGURATION_SET_ARN,
+                &expected.configuration_set,
+                &outputs.configuration_set_arn,
+            ),
+        ] {
+            if want != got {
+                return other(key, Some(want), Some(got));
+            }
+        }
+        for (topic, want) in &expected.topics {
+            let got = match topic {
+                Topic::Reputation => Some(&outputs.reputation_topic_arn),
+                Topic::Bounce => outputs.bounce_topic_arn.as_ref(),
+                Topic::Complaint => outputs.complaint_topic_arn.as_ref(),
+                Topic::Delivery => outputs.delivery_topic_arn.as_ref(),
+            };
+            let subscribed = *topic == Topic::Reputation
+                || self.plan.subscriptions.iter().any(|s| s.topic == *topic);
+            match got {
+                Some(got) if got != want => {
+                    return other(topic.output_key(), Some(want), Some(got));
+                }
+                None if subscribed => return other(topic.output_key(), Some(want), None),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -354,6 +438,7 @@ impl BindingPlan {
         Self {
             id,
             params,
+            instance_arns: InstanceArns::of(instance),
             iam_user_name,
             iam_path,
             policy,

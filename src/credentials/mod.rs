@@ -1,4 +1,4 @@
-//! The binding credentials an application receives (SPEC §7): the broker's instance
+//! The binding credentials an application receives: the broker's instance
 //! outputs merged with the binding's, key for key as the deployed cloud.gov broker
 //! delivers them, plus a few clearly named extra keys.
 
@@ -10,7 +10,7 @@ pub(crate) mod vcap;
 pub use vcap::{SesBinding, VcapError, VcapServices, VcapWithSecrets};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::instance::outputs::{InstanceOutputs, key};
 use crate::smtp::SmtpPort;
@@ -58,7 +58,9 @@ use crate::values::{Arn, DomainName, EmailAddress, Region, WebhookUrl};
 /// comes from `identity_arn`, `mail_from_domain` from a `domain` that differs from it,
 /// the ports default) and this crate's. Values are checked strictly and against each
 /// other; keys this crate does not know are ignored, so that a broker adding an output
-/// does not break its readers. The SMTP password is not re-derived on reading (see
+/// does not break its readers. `null` counts as absent everywhere (Terraform drops null
+/// outputs, other producers write them): a null optional key is absent, a null required
+/// key is reported as missing. The SMTP password is not re-derived on reading (see
 /// [`Credentials::smtp_password_matches`]).
 ///
 /// ```
@@ -90,7 +92,7 @@ use crate::values::{Arn, DomainName, EmailAddress, Region, WebhookUrl};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
-    /// The instance's outputs (SPEC 7), which every binding of the instance carries.
+    /// The instance's outputs, which every binding of the instance carries.
     pub(crate) instance: InstanceOutputs,
     /// The SMTP host.
     pub(crate) smtp_server: DomainName,
@@ -103,9 +105,94 @@ pub struct Credentials {
     /// Derived from `access_key`'s secret and `region`.
     pub(crate) smtp_password: SmtpPassword,
     /// Subscribed to the feedback topics by email.
-    pub(crate) notification_email: Option<EmailAddress>,
+    pub(crate) notification_email: Option<NotificationEndpoint<EmailAddress>>,
     /// Subscribed to the feedback topics over HTTPS.
-    pub(crate) notification_webhook: Option<WebhookUrl>,
+    pub(crate) notification_webhook: Option<NotificationEndpoint<WebhookUrl>>,
+}
+
+/// A notification endpoint (`notification_email` or `notification_webhook`) as the
+/// credentials carry it.
+///
+/// The broker writes these two keys from bind parameters it validated under the rules of
+/// its day. This crate's rules are stricter than some brokers' (webhook hosts that are
+/// private addresses, say), and an application that only wants to send mail must not be
+/// refused its SMTP credentials over a feedback address it never uses. So
+/// [`VcapServices`] reads the two keys leniently: a value that fails
+/// today's rules is kept as [`NotificationEndpoint::Unchecked`], the raw text with the reason, instead
+/// of failing the whole document. [`Credentials::from_json`] and
+/// [`Credentials::from_value`], the broker side, stay strict and only ever give
+/// [`NotificationEndpoint::Valid`].
+///
+/// ```
+/// use ses_broker::{VcapServices, credentials::NotificationEndpoint};
+/// # let credentials = serde_json::json!({
+/// #   "region": "us-gov-west-1", "domain": "agency.gov",
+/// #   "identity_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/agency.gov",
+/// #   "configuration_set_arn": "arn:aws-us-gov:ses:us-gov-west-1:123456789012:configuration-set/csb-aws-ses-1",
+/// #   "reputation_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-reputation-notifications",
+/// #   "bounce_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-bounce",
+/// #   "complaint_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-complaint",
+/// #   "delivery_topic_arn": "arn:aws-us-gov:sns:us-gov-west-1:123456789012:csb-aws-ses-1-delivery",
+/// #   "smtp_server": "email-smtp-fips.us-gov-west-1.amazonaws.com",
+/// #   "smtp_user": "AKIAIOSFODNN7EXAMPLE",
+/// #   "smtp_password": "BHW/eHvx1MM9YwW4wrJG6MGVQmLDCAM99G9YiSdGEIAw",
+/// #   "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+/// #   "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+/// # });
+/// // A webhook an older broker accepted: a private address.
+/// let mut credentials = credentials;
+/// credentials["notification_webhook"] = "https://10.0.0.8/ses".into();
+/// let vcap = serde_json::json!({"aws-ses": [{"name": "my-ses", "credentials": credentials}]});
+/// let vcap = VcapServices::from_value(&vcap)?;
+/// let creds = vcap.ses()?.credentials();
+/// assert_eq!(creds.smtp_user().as_str(), "AKIAIOSFODNN7EXAMPLE"); // SMTP still works
+/// assert_eq!(creds.notification_webhook(), None); // no valid webhook
+/// let Some(NotificationEndpoint::Unchecked { text, problem }) = creds.notification_webhook_endpoint() else {
+///     panic!("expected an unchecked webhook");
+/// };
+/// assert_eq!(text, "https://10.0.0.8/ses");
+/// assert!(problem.contains("private"), "{problem}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotificationEndpoint<T> {
+    /// Passed this crate's rules.
+    Valid(T),
+    /// Failed this crate's rules when read leniently. Not validated: never send to it or
+    /// fetch it without checking it yourself.
+    Unchecked {
+        /// The value exactly as the credentials carried it.
+        text: String,
+        /// Why it failed the rules.
+        problem: String,
+    },
+}
+
+impl<T: AsRef<str>> NotificationEndpoint<T> {
+    /// The validated value, or `None` when it is [`NotificationEndpoint::Unchecked`].
+    #[must_use]
+    pub const fn valid(&self) -> Option<&T> {
+        match self {
+            Self::Valid(value) => Some(value),
+            Self::Unchecked { .. } => None,
+        }
+    }
+
+    /// Whether the value passed this crate's rules.
+    #[must_use]
+    pub const fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid(_))
+    }
+
+    /// The text as the credentials carried it, validated or not.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Valid(value) => value.as_ref(),
+            Self::Unchecked { text, .. } => text,
+        }
+    }
 }
 
 /// Why a credentials object could not be read. Every message names the key; none quotes
@@ -329,15 +416,35 @@ impl Credentials {
         &self.access_key
     }
 
-    /// `notification_email`: `None` when no email address was subscribed.
+    /// `notification_email`: `None` when no email address was subscribed, or when the one
+    /// read leniently from `VCAP_SERVICES` fails this crate's rules (see
+    /// [`Credentials::notification_email_endpoint`]).
     #[must_use]
-    pub const fn notification_email(&self) -> Option<&EmailAddress> {
+    pub fn notification_email(&self) -> Option<&EmailAddress> {
+        self.notification_email
+            .as_ref()
+            .and_then(NotificationEndpoint::valid)
+    }
+
+    /// `notification_webhook`: `None` when no webhook was subscribed, or when the one read
+    /// leniently from `VCAP_SERVICES` fails this crate's rules (see
+    /// [`Credentials::notification_webhook_endpoint`]).
+    #[must_use]
+    pub fn notification_webhook(&self) -> Option<&WebhookUrl> {
+        self.notification_webhook
+            .as_ref()
+            .and_then(NotificationEndpoint::valid)
+    }
+
+    /// `notification_email` as carried: valid, or (read leniently) unchecked text.
+    #[must_use]
+    pub const fn notification_email_endpoint(&self) -> Option<&NotificationEndpoint<EmailAddress>> {
         self.notification_email.as_ref()
     }
 
-    /// `notification_webhook`: `None` when no webhook was subscribed.
+    /// `notification_webhook` as carried: valid, or (read leniently) unchecked text.
     #[must_use]
-    pub const fn notification_webhook(&self) -> Option<&WebhookUrl> {
+    pub const fn notification_webhook_endpoint(&self) -> Option<&NotificationEndpoint<WebhookUrl>> {
         self.notification_webhook.as_ref()
     }
 
@@ -354,59 +461,62 @@ impl Credentials {
         matches
     }
 
-    /// The payload with the real secrets, for the OSBAPI bind response. The map is not
-    /// wiped on drop; hand it to the response and let it go.
+    /// The payload with the real secrets, as a JSON value. The value is an ordinary
+    /// `serde_json::Value`, the caller's copy of the secrets, and is not wiped on drop: to
+    /// write the OSBAPI bind response, serialize [`Credentials::with_secrets`] straight into
+    /// the response body instead, which copies the secrets nowhere else.
     #[must_use]
     pub fn to_json_with_secrets(&self) -> Value {
-        Value::Object(self.to_map(true))
+        serde_json::to_value(self.with_secrets()).unwrap_or_default()
     }
 
     /// A view whose [`Serialize`] writes the real secrets (plain `Serialize` on
-    /// `Credentials` redacts them).
+    /// `Credentials` redacts them). The secrets go to the serializer straight from the
+    /// secret types, through no intermediate map or string.
     #[must_use]
     pub const fn with_secrets(&self) -> WithSecrets<'_> {
         WithSecrets(self)
     }
 
-    pub(crate) fn to_map(&self, secrets: bool) -> Map<String, Value> {
-        let mut map = Map::new();
-        let mut put = |k: &str, v: Value| {
-            map.insert(k.to_owned(), v);
-        };
-        let text = |s: &str| Value::String(s.to_owned());
-        let secret = |s: &str| text(if secrets { s } else { REDACTED });
-        if let Value::Object(instance) = self.instance.to_json() {
-            for (k, v) in instance {
-                put(&k, v);
-            }
-        }
-        put(key::SMTP_SERVER, text(self.smtp_server.as_str()));
-        put(key::SMTP_PORT, Value::from(self.smtp_port.number()));
-        put(key::SMTP_TLS_PORT, Value::from(self.smtp_tls_port.number()));
-        put(key::SMTP_USER, text(self.access_key.id().as_str()));
-        put(
+    /// Writes the payload, the secrets real or `"[redacted]"`, key by key from the fields:
+    /// no intermediate map holds a copy of a secret that would outlive the call unwiped.
+    pub(crate) fn serialize_payload<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        secrets: bool,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let secret = |s| if secrets { s } else { REDACTED };
+        let mut map = serializer.serialize_map(None)?;
+        self.instance.serialize_entries(&mut map)?;
+        map.serialize_entry(key::SMTP_SERVER, self.smtp_server.as_str())?;
+        map.serialize_entry(key::SMTP_PORT, &self.smtp_port.number())?;
+        map.serialize_entry(key::SMTP_TLS_PORT, &self.smtp_tls_port.number())?;
+        map.serialize_entry(key::SMTP_USER, self.access_key.id().as_str())?;
+        map.serialize_entry(
             key::SMTP_PASSWORD,
             secret(self.smtp_password.expose_secret()),
-        );
-        put(key::AWS_ACCESS_KEY_ID, text(self.access_key.id().as_str()));
-        put(
+        )?;
+        map.serialize_entry(key::AWS_ACCESS_KEY_ID, self.access_key.id().as_str())?;
+        map.serialize_entry(
             key::AWS_SECRET_ACCESS_KEY,
             secret(self.access_key.secret().expose_secret()),
-        );
+        )?;
+        // Written as carried, so reading back (leniently) gives the same value.
         if let Some(email) = &self.notification_email {
-            put(key::NOTIFICATION_EMAIL, text(email.as_str()));
+            map.serialize_entry(key::NOTIFICATION_EMAIL, email.as_str())?;
         }
         if let Some(webhook) = &self.notification_webhook {
-            put(key::NOTIFICATION_WEBHOOK, text(webhook.as_str()));
+            map.serialize_entry(key::NOTIFICATION_WEBHOOK, webhook.as_str())?;
         }
-        map
+        map.end()
     }
 }
 
 /// Writes the payload with the secrets replaced by `"[redacted]"`.
 impl Serialize for Credentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_map(false).serialize(serializer)
+        self.serialize_payload(serializer, false)
     }
 }
 
@@ -427,7 +537,7 @@ pub struct WithSecrets<'a>(&'a Credentials);
 
 impl Serialize for WithSecrets<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.to_map(true).serialize(serializer)
+        self.0.serialize_payload(serializer, true)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::values::{AccessKey, AccessKeyId, SecretAccessKey};
 use crate::values::{Arn, DomainName, EmailAddress, Region, ValueError, WebhookUrl};
 use serde_json::{Map, Value};
 
-use super::{Credentials, CredentialsError};
+use super::{Credentials, CredentialsError, NotificationEndpoint};
 use crate::values::json_type;
 
 fn inconsistent(key: &'static str, message: impl Into<String>) -> CredentialsError {
@@ -27,14 +27,18 @@ fn malformed(key: &'static str) -> impl Fn(ValueError) -> CredentialsError {
     }
 }
 
-/// Typed access to the keys of a credentials object.
-struct Reader<'a>(&'a Map<String, Value>);
+/// Typed access to the keys of a credentials object; `lenient` keeps notification
+/// endpoints that fail today's rules as unchecked text (the application side).
+struct Reader<'a> {
+    map: &'a Map<String, Value>,
+    lenient: bool,
+}
 
 impl<'a> Reader<'a> {
     /// The value under `key`; `null` counts as absent (Terraform drops null outputs, and
     /// other producers write them).
     fn get(&self, key: &'static str) -> Option<&'a Value> {
-        self.0.get(key).filter(|v| !v.is_null())
+        self.map.get(key).filter(|v| !v.is_null())
     }
 
     fn optional_str(&self, key: &'static str) -> Result<Option<&'a str>, CredentialsError> {
@@ -49,8 +53,9 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A required string; `null` is reported as missing, as [`Self::get`] treats it.
     fn required_str(&self, key: &'static str) -> Result<&'a str, CredentialsError> {
-        match self.0.get(key) {
+        match self.get(key) {
             None => Err(CredentialsError::Missing { key }),
             Some(Value::String(s)) => Ok(s),
             Some(other) => Err(CredentialsError::WrongType {
@@ -97,6 +102,26 @@ impl<'a> Reader<'a> {
             });
         }
         parse(text).map_err(malformed(key))
+    }
+
+    /// `notification_email` or `notification_webhook`: optional; a value that fails
+    /// `parse` is an error, or when reading leniently is kept unchecked.
+    fn endpoint<T>(
+        &self,
+        key: &'static str,
+        parse: fn(&str) -> Result<T, ValueError>,
+    ) -> Result<Option<NotificationEndpoint<T>>, CredentialsError> {
+        let Some(text) = self.optional_str(key)? else {
+            return Ok(None);
+        };
+        match parse(text) {
+            Ok(value) => Ok(Some(NotificationEndpoint::Valid(value))),
+            Err(e) if self.lenient => Ok(Some(NotificationEndpoint::Unchecked {
+                text: text.to_owned(),
+                problem: e.to_string(),
+            })),
+            Err(e) => Err(malformed(key)(e)),
+        }
     }
 
     /// A feedback topic ARN: required, `""` when feedback is off.
@@ -158,12 +183,23 @@ impl Credentials {
     /// # Errors
     /// As [`Credentials::from_json`].
     pub fn from_value(value: &Value) -> Result<Self, CredentialsError> {
+        Self::read(value, false)
+    }
+
+    /// Reads as [`Credentials::from_value`], except that a `notification_email` or
+    /// `notification_webhook` string failing today's rules is kept as
+    /// [`NotificationEndpoint::Unchecked`] rather than refused: the application side.
+    pub(crate) fn from_value_lenient(value: &Value) -> Result<Self, CredentialsError> {
+        Self::read(value, true)
+    }
+
+    fn read(value: &Value, lenient: bool) -> Result<Self, CredentialsError> {
         let Value::Object(map) = value else {
             return Err(CredentialsError::NotAnObject {
                 found: json_type(value),
             });
         };
-        let r = Reader(map);
+        let r = Reader { map, lenient };
         let region = r.required(key::REGION, Region::parse)?;
 
         let identity_arn = r.optional(key::IDENTITY_ARN, Arn::parse)?;
@@ -243,8 +279,8 @@ impl Credentials {
             smtp_tls_port: r.port(key::SMTP_TLS_PORT, SmtpPort::SMTPS, TlsMode::Implicit)?,
             smtp_password: r.secret(key::SMTP_PASSWORD, SmtpPassword::parse)?,
             access_key,
-            notification_email: r.optional(key::NOTIFICATION_EMAIL, EmailAddress::parse)?,
-            notification_webhook: r.optional(key::NOTIFICATION_WEBHOOK, WebhookUrl::parse)?,
+            notification_email: r.endpoint(key::NOTIFICATION_EMAIL, EmailAddress::parse)?,
+            notification_webhook: r.endpoint(key::NOTIFICATION_WEBHOOK, WebhookUrl::parse)?,
         };
         credentials.check()?;
         Ok(credentials)

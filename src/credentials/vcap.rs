@@ -86,37 +86,105 @@ impl SesBinding {
     fn answers_to(&self, name: &str) -> bool {
         self.name == name || self.instance_name.as_deref() == Some(name)
     }
+}
 
-    fn to_value(&self, secrets: bool) -> Value {
-        let opt = |v: Option<&str>| v.map_or(Value::Null, |s| Value::String(s.to_owned()));
-        let credentials = Value::Object(self.credentials.to_map(secrets));
-        let mut map = Map::new();
-        map.insert("label".to_owned(), Value::String(self.label.clone()));
+/// One entry written as Cloud Foundry writes it, the credentials' secrets real or redacted,
+/// each straight from its field.
+struct EntryView<'a> {
+    binding: &'a SesBinding,
+    secrets: bool,
+}
+
+impl Serialize for EntryView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let b = self.binding;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &b.label)?;
         // Always null for OSBAPI v2 brokers; written so the output has CF's shape.
-        map.insert("provider".to_owned(), Value::Null);
-        map.insert("plan".to_owned(), opt(self.plan.as_deref()));
-        map.insert("name".to_owned(), Value::String(self.name.clone()));
-        map.insert(
-            "tags".to_owned(),
-            Value::Array(self.tags.iter().cloned().map(Value::String).collect()),
-        );
-        map.insert(
-            "instance_guid".to_owned(),
-            opt(self.instance_guid.as_ref().map(InstanceId::as_str)),
-        );
-        map.insert(
-            "instance_name".to_owned(),
-            opt(self.instance_name.as_deref()),
-        );
-        map.insert(
-            "binding_guid".to_owned(),
-            opt(self.binding_guid.as_ref().map(BindingId::as_str)),
-        );
-        map.insert("binding_name".to_owned(), opt(self.binding_name.as_deref()));
-        map.insert("credentials".to_owned(), credentials);
-        map.insert("syslog_drain_url".to_owned(), Value::Null);
-        map.insert("volume_mounts".to_owned(), Value::Array(Vec::new()));
-        Value::Object(map)
+        map.serialize_entry("provider", &())?;
+        map.serialize_entry("plan", &b.plan)?;
+        map.serialize_entry("name", &b.name)?;
+        map.serialize_entry("tags", &b.tags)?;
+        map.serialize_entry(
+            "instance_guid",
+            &b.instance_guid.as_ref().map(InstanceId::as_str),
+        )?;
+        map.serialize_entry("instance_name", &b.instance_name)?;
+        map.serialize_entry(
+            "binding_guid",
+            &b.binding_guid.as_ref().map(BindingId::as_str),
+        )?;
+        map.serialize_entry("binding_name", &b.binding_name)?;
+        map.serialize_entry(
+            "credentials",
+            &PayloadView {
+                credentials: &b.credentials,
+                secrets: self.secrets,
+            },
+        )?;
+        map.serialize_entry("syslog_drain_url", &())?;
+        map.serialize_entry("volume_mounts", &[(); 0])?;
+        map.end()
+    }
+}
+
+struct PayloadView<'a> {
+    credentials: &'a Credentials,
+    secrets: bool,
+}
+
+impl Serialize for PayloadView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.credentials.serialize_payload(serializer, self.secrets)
+    }
+}
+
+/// The document: one array per label, labels in the order their first binding appears.
+struct DocumentView<'a> {
+    vcap: &'a VcapServices,
+    secrets: bool,
+}
+
+impl Serialize for DocumentView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let bindings = &self.vcap.bindings;
+        let mut labels: Vec<&str> = Vec::new();
+        for binding in bindings {
+            if !labels.contains(&binding.label.as_str()) {
+                labels.push(&binding.label);
+            }
+        }
+        let mut map = serializer.serialize_map(Some(labels.len()))?;
+        for label in labels {
+            map.serialize_entry(
+                label,
+                &LabelView {
+                    bindings,
+                    label,
+                    secrets: self.secrets,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct LabelView<'a> {
+    bindings: &'a [SesBinding],
+    label: &'a str,
+    secrets: bool,
+}
+
+impl Serialize for LabelView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.bindings.iter().filter(|b| b.label == self.label).map(
+            |binding| EntryView {
+                binding,
+                secrets: self.secrets,
+            },
+        ))
     }
 }
 
@@ -127,7 +195,12 @@ impl SesBinding {
 /// are the entries under the label `aws-ses`; when there are none, entries under any other
 /// label (a user-provided service, say) that carry the tag `aws-ses`. Other services are
 /// ignored, and so are keys this crate does not know (Cloud Foundry adds some); the known
-/// keys of an SES entry are type-checked and its credentials read strictly.
+/// keys of an SES entry are type-checked and its credentials read strictly, with one
+/// exception: `notification_email` and `notification_webhook`, which an application does
+/// not need to send mail, are read leniently. One that fails this crate's rules (stricter
+/// than those the broker applied when it stored the value) is kept as
+/// [`NotificationEndpoint::Unchecked`](crate::credentials::NotificationEndpoint::Unchecked), its raw
+/// text and the reason, and the rest of the credentials are read as usual.
 ///
 /// Like [`Credentials`], `Serialize` redacts the secrets; [`VcapServices::with_secrets`]
 /// writes them.
@@ -340,11 +413,12 @@ impl<'a> Entry<'a> {
             .ok_or_else(|| VcapError::Missing {
                 path: self.path("credentials"),
             })?;
-        let credentials =
-            Credentials::from_value(credentials).map_err(|source| VcapError::Credentials {
+        let credentials = Credentials::from_value_lenient(credentials).map_err(|source| {
+            VcapError::Credentials {
                 path: self.path("credentials"),
                 source,
-            })?;
+            }
+        })?;
         Ok(SesBinding {
             label: label.to_owned(),
             name: name.to_owned(),
@@ -481,29 +555,18 @@ impl VcapServices {
     }
 
     /// The document with the real secrets, shaped as Cloud Foundry writes it (SES entries
-    /// only). Reading it back gives an equal value.
+    /// only). Reading it back gives an equal value. Like
+    /// [`Credentials::to_json_with_secrets`], the value is the caller's copy and is not
+    /// wiped on drop; [`VcapServices::with_secrets`] writes without one.
     #[must_use]
     pub fn to_json_with_secrets(&self) -> Value {
-        self.to_value(true)
+        serde_json::to_value(self.with_secrets()).unwrap_or_default()
     }
 
-    /// A view whose [`Serialize`] writes the real secrets.
+    /// A view whose [`Serialize`] writes the real secrets, straight from the secret types.
     #[must_use]
     pub const fn with_secrets(&self) -> VcapWithSecrets<'_> {
         VcapWithSecrets(self)
-    }
-
-    fn to_value(&self, secrets: bool) -> Value {
-        let mut services = Map::new();
-        for binding in &self.bindings {
-            if let Value::Array(entries) = services
-                .entry(binding.label.clone())
-                .or_insert_with(|| Value::Array(Vec::new()))
-            {
-                entries.push(binding.to_value(secrets));
-            }
-        }
-        Value::Object(services)
     }
 }
 
@@ -522,7 +585,11 @@ fn read_entry(label: &str, index: usize, entry: &Value) -> Result<SesBinding, Vc
 /// Writes the document with the secrets replaced by `"[redacted]"`.
 impl Serialize for VcapServices {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_value(false).serialize(serializer)
+        DocumentView {
+            vcap: self,
+            secrets: false,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -533,6 +600,10 @@ pub struct VcapWithSecrets<'a>(&'a VcapServices);
 
 impl Serialize for VcapWithSecrets<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.to_value(true).serialize(serializer)
+        DocumentView {
+            vcap: self.0,
+            secrets: true,
+        }
+        .serialize(serializer)
     }
 }

@@ -18,7 +18,7 @@ use super::DnsError;
 
 /// Regions whose DKIM signing zone is `dkim.<region>.amazonses.com` rather than
 /// `dkim.amazonses.com` (AWS General Reference, "SES DKIM domains", as cited by several
-/// independent Terraform modules; see reference/dns.md §1). GovCloud West uses the default.
+/// independent Terraform modules). GovCloud West uses the default.
 const REGIONAL_DKIM_ZONES: [&str; 11] = [
     "af-south-1",
     "ap-northeast-3",

@@ -290,7 +290,7 @@ impl<'a> DmarcRecipients<'a> {
 }
 
 impl DmarcRecord {
-    /// The record of SPEC 5: `p=reject`; `rua` is CISA's address first, then the aggregate
+    /// The broker's record: `p=reject`; `rua` is CISA's address first, then the aggregate
     /// recipients (or `admin_email`); `ruf` is the failure recipients (or `admin_email`).
     /// Addresses are percent-encoded inside their `mailto:` URIs.
     #[must_use]

@@ -1,5 +1,5 @@
 //! DNS records a customer publishes for an SES sending domain: the record model, DMARC
-//! and SPF, derivation (SPEC 5), renderings, checking against what DNS answers, and the
+//! and SPF, derivation, renderings, checking against what DNS answers, and the
 //! difference between two record sets.
 //!
 //! Every record this module emits is built from validated values ([`DomainName`],

@@ -144,7 +144,7 @@ impl From<&DomainName> for OwnerName {
 pub struct Ttl(u32);
 
 impl Ttl {
-    /// 600 seconds: every record a customer publishes (SPEC 5).
+    /// 600 seconds: every record a customer publishes.
     pub const RECORDS: Self = Self(600);
     /// 30 seconds: the NS delegation of a generated domain in its parent zone.
     pub const DELEGATION: Self = Self(30);

@@ -1,4 +1,5 @@
-//! Deriving the records of SPEC 5 and the records a broker publishes for a generated domain.
+//! Deriving the records a customer publishes for a sending domain, and the records a broker
+//! publishes for a generated domain.
 
 use crate::prelude::*;
 
@@ -52,7 +53,8 @@ impl core::fmt::Display for RecordKey {
     }
 }
 
-/// The records a customer publishes for an SES sending domain (SPEC 5).
+/// The records a customer publishes for an SES sending domain: DMARC, SPF, three DKIM
+/// CNAMEs and, with a MAIL FROM domain, its MX (see [`required_records`]).
 ///
 /// Serialises (serde) to the JSON object keyed like the deployed broker's output, each
 /// value `{"name", "type", "ttl", "records"}` with names lacking the trailing dot, the TTL a
@@ -68,7 +70,7 @@ pub struct RequiredRecords {
     mail_from_mx: Option<RecordSet>,
 }
 
-/// Derives the records of SPEC 5 for `domain`.
+/// Derives the records a customer publishes for `domain`.
 ///
 /// - DMARC: TXT at `_dmarc.<domain>`, [`DmarcRecord::for_broker`].
 /// - SPF: TXT `v=spf1 include:amazonses.com -all` at `mail_from` when given, else `domain`.
@@ -254,11 +256,8 @@ pub struct BrokerManagedRecords {
 
 impl BrokerManagedRecords {
     /// Adds the delegation of `records.domain()` to `name_servers` (the hosted zone's NS
-    /// set) to the records.
-    ///
-    /// Deviation: the deployed broker names its NS record after the instance id rather
-    /// than the generated domain (`verification.tf`), which delegates a name nobody uses;
-    /// here the delegation is at the generated domain itself.
+    /// set) to the records: an NS record set at the generated domain itself, in the parent
+    /// zone, as the deployed broker publishes it.
     ///
     /// # Errors
     /// [`DnsError::EmptyRecordSet`] when `name_servers` is empty.

@@ -366,7 +366,7 @@ impl SpfMerge {
 }
 
 impl SpfRecord {
-    /// `v=spf1 include:amazonses.com -all`, the record of SPEC 5.
+    /// `v=spf1 include:amazonses.com -all`, the record a customer publishes for SES.
     #[must_use]
     pub fn amazonses() -> Self {
         Self {

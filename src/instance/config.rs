@@ -49,7 +49,7 @@ pub struct BrokerConfig {
     aws: AwsSettings,
 }
 
-/// The settings only the AWS side uses (issue 11); see the accessors.
+/// The settings only the AWS side uses (the `aws` module); see the accessors.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct AwsSettings {
     environment: String,

@@ -329,6 +329,12 @@ impl Instance {
         Some(by_topic(&self.topic_arns, topic))
     }
 
+    /// A topic's ARN whether or not the topic exists (feedback topics exist only with
+    /// `enable_feedback_notifications`): what a binding compares outputs against.
+    pub(crate) const fn topic_arn_by_name(&self, topic: Topic) -> &Arn {
+        by_topic(&self.topic_arns, topic)
+    }
+
     /// The reputation topic's ARN (the topic always exists).
     #[must_use]
     pub const fn reputation_topic_arn(&self) -> &Arn {
@@ -353,7 +359,7 @@ impl Instance {
         &self.platform_topic_arns
     }
 
-    /// The DNS records the customer must publish (SPEC 5), given the DKIM tokens and
+    /// The DNS records the customer must publish, given the DKIM tokens and
     /// signing zone SES reported for the identity. For a generated domain these are the
     /// records the broker publishes itself (see [`Self::broker_managed_records`]).
     ///

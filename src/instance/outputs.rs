@@ -1,4 +1,4 @@
-//! The instance outputs (SPEC 7) and what an update changes in them.
+//! The instance outputs every binding carries, and what an update changes in them.
 
 use crate::prelude::*;
 
@@ -127,8 +127,20 @@ fn arn_or_empty(arn: Option<&Arn>) -> &str {
 
 impl Serialize for InstanceOutputs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+        use serde::ser::SerializeMap as _;
         let mut map = s.serialize_map(None)?;
+        self.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl InstanceOutputs {
+    /// Writes the outputs' entries into a map being serialized: the outputs alone, or the
+    /// first part of a binding's credentials.
+    pub(crate) fn serialize_entries<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         map.serialize_entry(key::REGION, &self.region)?;
         map.serialize_entry(key::DOMAIN, self.domain())?;
         map.serialize_entry(key::IDENTITY_ARN, &self.identity_arn)?;
@@ -157,7 +169,7 @@ impl Serialize for InstanceOutputs {
         if let Some(mail_from) = &self.mail_from_domain {
             map.serialize_entry(key::MAIL_FROM_DOMAIN, mail_from)?;
         }
-        map.end()
+        Ok(())
     }
 }
 
@@ -219,7 +231,8 @@ impl InstanceUpdate {
 }
 
 impl Instance {
-    /// The instance outputs of SPEC 7, given the DKIM tokens and signing zone SES reported.
+    /// The instance outputs ([`InstanceOutputs`]), given the DKIM tokens and signing zone
+    /// SES reported.
     ///
     /// # Errors
     /// [`DnsError`] when the records cannot be derived (see [`Self::required_records`]).

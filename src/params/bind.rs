@@ -5,8 +5,8 @@ use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::document::{Document, optional_list, optional_str, parse_with, unknown_key};
-use super::errors::{ParamError, ParamErrors};
+use super::document::{Document, optional_list, optional_str, parse_with};
+use super::errors::{ParamErrors, Problems};
 use crate::values::{EmailAddress, SourceIp, WebhookUrl};
 
 /// Most `source_ips` ranges a binding may list. IAM caps a user's inline policies at 2,048
@@ -60,39 +60,38 @@ impl BindParams {
     }
 
     fn from_document(doc: &Document<'_>) -> Result<Self, ParamErrors> {
-        let mut errors: Vec<ParamError> = Vec::new();
+        let mut errors = Problems::default();
         let mut params = Self::default();
-        for (key, raw) in doc.entries(&mut errors) {
-            match key {
-                "source_ips" => {
-                    params.source_ips = optional_list(
-                        key,
-                        raw,
-                        MAX_SOURCE_IPS,
-                        ("an array of IP ranges", "an IP range in CIDR notation"),
-                        SourceIp::parse,
-                        &mut errors,
-                    )
+        doc.read(&BIND_KEYS, &mut errors, |key, raw, errors| match key {
+            "source_ips" => {
+                params.source_ips = optional_list(
+                    key,
+                    raw,
+                    MAX_SOURCE_IPS,
+                    ("an array of IP ranges", "an IP range in CIDR notation"),
+                    SourceIp::parse,
+                    errors,
+                )
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            }
+            "notification_email" => {
+                params.notification_email = optional_str(key, raw, errors)
                     .ok()
                     .flatten()
-                    .unwrap_or_default();
-                }
-                "notification_email" => {
-                    params.notification_email = optional_str(key, raw, &mut errors)
-                        .ok()
-                        .flatten()
-                        .and_then(|s| parse_with(key, s, EmailAddress::parse, &mut errors).ok());
-                }
-                "notification_webhook" => {
-                    params.notification_webhook = optional_str(key, raw, &mut errors)
-                        .ok()
-                        .flatten()
-                        .and_then(|s| parse_with(key, s, WebhookUrl::parse, &mut errors).ok());
-                }
-                other => errors.push(unknown_key(other, &BIND_KEYS)),
+                    .and_then(|s| parse_with(key, s, EmailAddress::parse, errors).ok());
             }
-        }
-        match ParamErrors::from_vec(errors) {
+            "notification_webhook" => {
+                params.notification_webhook = optional_str(key, raw, errors)
+                    .ok()
+                    .flatten()
+                    .and_then(|s| parse_with(key, s, WebhookUrl::parse, errors).ok());
+            }
+            // `read` hands over known keys only and reports the others.
+            _ => {}
+        });
+        match errors.into_errors() {
             Some(errors) => Err(errors),
             None => Ok(params),
         }

@@ -4,7 +4,7 @@ use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::errors::{ParamError, ParamErrorKind, ParamErrors};
+use super::errors::{ParamError, ParamErrorKind, ParamErrors, Problems};
 use crate::values::json_type;
 
 /// Longest context value kept, in characters. Cloud Foundry names are at most 255; a longer
@@ -86,7 +86,7 @@ impl Context {
                 format!("must be an object, found {}", json_type(value)),
             )));
         };
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         let mut fields: [Option<String>; 4] = Default::default();
         for (key, slot) in KEYS.iter().zip(fields.iter_mut()) {
             let path = format!("context.{key}");
@@ -116,7 +116,7 @@ impl Context {
                 )),
             }
         }
-        if let Some(errors) = ParamErrors::from_vec(problems) {
+        if let Some(errors) = problems.into_errors() {
             return Err(errors);
         }
         let [organization_guid, organization_name, space_guid, space_name] = fields;

@@ -11,7 +11,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::MAX_DOCUMENT_BYTES;
-use super::errors::{ParamError, ParamErrorKind, ParamErrors};
+use super::errors::{ParamError, ParamErrorKind, ParamErrors, Problems};
 use crate::values::{ValueError, excerpt, json_type};
 
 /// A JSON value as far as parameter checking needs it, borrowing strings from the document.
@@ -219,32 +219,55 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// Each entry in document order, `null` values as `None`; a repeated key is left out
-    /// and its problem recorded in `errors`.
-    pub(crate) fn entries(&self, errors: &mut Vec<ParamError>) -> Vec<(&str, Option<&Json<'a>>)> {
-        let mut out = Vec::with_capacity(self.entries.len());
-        for (index, (key, value)) in self.entries.iter().enumerate() {
-            let repeated = self
-                .entries
-                .iter()
-                .take(index)
-                .any(|(earlier, _)| earlier == key);
-            if repeated {
+    /// Hands each entry whose key is one of `known` to `field`, in document order, a `null`
+    /// value as `None`.
+    ///
+    /// Every other key is recorded in `errors` as unknown, at each occurrence and in its
+    /// place in the document; a known key given more than once is recorded once, with its
+    /// count, and only its first value is read. Linear in the number of entries: the known
+    /// keys are few, and a repeated unknown key needs no set of the keys seen, since each of
+    /// its occurrences is a problem anyway.
+    pub(crate) fn read(
+        &self,
+        known: &[&str],
+        errors: &mut Problems,
+        mut field: impl FnMut(&str, Raw<'_, 'a>, &mut Problems),
+    ) {
+        let index_of = |key: &str| known.iter().position(|k| *k == key);
+        let mut seen = vec![0usize; known.len()];
+        for (key, _) in &self.entries {
+            if let Some(count) = index_of(key).and_then(|i| seen.get_mut(i)) {
+                *count += 1;
+            }
+        }
+        let mut read = vec![false; known.len()];
+        let mut known_keys_listed = false;
+        for (key, value) in &self.entries {
+            let Some(index) = index_of(key) else {
+                errors.push_with(|| unknown_key(key, known, &mut known_keys_listed));
+                continue;
+            };
+            let (Some(&count), Some(done)) = (seen.get(index), read.get_mut(index)) else {
+                continue;
+            };
+            if core::mem::replace(done, true) {
+                // A later occurrence: the first was read and the repeat reported.
+                continue;
+            }
+            if count > 1 {
                 errors.push(ParamError::new(
                     key_path(key),
                     ParamErrorKind::DuplicateKey,
-                    "appears more than once in the document; give each parameter once",
+                    format!("appears {count} times in the document; give each parameter once"),
                 ));
-                continue;
             }
             let value = if matches!(value, Json::Null) {
                 None
             } else {
                 Some(value)
             };
-            out.push((key.as_ref(), value));
+            field(key, value, errors);
         }
-        out
     }
 }
 
@@ -281,7 +304,7 @@ fn wrong_type(path: &str, expected: &str, value: &Json<'_>) -> ParamError {
 pub(crate) fn optional_str<'d>(
     path: &str,
     raw: Raw<'d, '_>,
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) -> Result<Option<&'d str>, ()> {
     match raw {
         None => Ok(None),
@@ -298,7 +321,7 @@ pub(crate) fn parse_with<T>(
     path: &str,
     text: &str,
     parse: fn(&str) -> Result<T, ValueError>,
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) -> Result<T, ()> {
     parse(text).map_err(|e| errors.push(ParamError::value(path, &e)))
 }
@@ -308,7 +331,7 @@ pub(crate) fn parse_with<T>(
 pub(crate) fn optional_bool(
     path: &str,
     raw: Raw<'_, '_>,
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) -> Result<Option<bool>, ()> {
     match raw {
         None => Ok(None),
@@ -337,7 +360,7 @@ pub(crate) fn optional_list<T: PartialEq + fmt::Display>(
     max: usize,
     (list_noun, item_noun): (&str, &str),
     parse: fn(&str) -> Result<T, ValueError>,
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) -> Result<Option<Vec<T>>, ()> {
     let items = match raw {
         None => return Ok(None),
@@ -347,7 +370,7 @@ pub(crate) fn optional_list<T: PartialEq + fmt::Display>(
             return Err(());
         }
     };
-    let before = errors.len();
+    let before = errors.count();
     if items.len() > max {
         errors.push(ParamError::new(
             path,
@@ -380,7 +403,7 @@ pub(crate) fn optional_list<T: PartialEq + fmt::Display>(
         }
         out.push(value);
     }
-    if errors.len() == before {
+    if errors.count() == before {
         Ok(Some(out))
     } else {
         Err(())
@@ -396,7 +419,7 @@ const PREDECESSOR_KEYS: [(&str, &str); 8] = [
     ),
     (
         "email_receipt_error",
-        "is a parameter of the older datagov-smtp broker and has no replacement; remove it",
+        "is a parameter of the older datagov-smtp broker; use dmarc_report_aggregate_recipients and dmarc_report_failure_recipients (without them, reports go to admin_email)",
     ),
     (
         "create_sns_topics",
@@ -449,24 +472,45 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous.last().copied().unwrap_or(0)
 }
 
-/// The error for a key that `known` does not contain, with a hint when one helps.
-pub(crate) fn unknown_key(key: &str, known: &[&str]) -> ParamError {
+/// The error for a key that `known` does not contain, with a hint when one helps. The known
+/// keys are listed in the first message without a closer hint (`listed` records it), not in
+/// every one: a document of a thousand unknown keys would otherwise repeat them a thousand
+/// times.
+pub(crate) fn unknown_key(key: &str, known: &[&str], listed: &mut bool) -> ParamError {
     let path = key_path(key);
     if let Some((_, hint)) = PREDECESSOR_KEYS.iter().find(|(old, _)| *old == key) {
         return ParamError::new(path, ParamErrorKind::UnknownKey, *hint);
     }
-    let lower = key.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-    let suggestion = known
-        .iter()
-        .map(|k| (edit_distance(&lower, k), *k))
-        .filter(|(distance, k)| *distance <= 3.max(k.len() / 5))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, k)| k);
-    let message = match suggestion {
+    let message = match suggestion(key, known) {
         Some(k) => format!("unknown parameter; did you mean {k}?"),
-        None => format!("unknown parameter; the known ones are {}", known.join(", ")),
+        None if !*listed => {
+            *listed = true;
+            format!("unknown parameter; the known ones are {}", known.join(", "))
+        }
+        None => "unknown parameter".to_owned(),
     };
     ParamError::new(path, ParamErrorKind::UnknownKey, message)
+}
+
+/// The known key `key` is probably a misspelling of: within an edit distance of 3 (more for
+/// long keys). A key whose length alone puts it further away is not compared, so a hostile
+/// key of 60,000 characters costs nothing here.
+fn suggestion<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let max_distance = |k: &str| 3.max(k.len() / 5);
+    let longest = known.iter().map(|k| k.len() + max_distance(k)).max()?;
+    let key = key.trim();
+    if key.chars().take(longest + 1).count() > longest {
+        return None;
+    }
+    let lower = key.to_ascii_lowercase().replace(['-', ' '], "_");
+    let chars = lower.chars().count();
+    known
+        .iter()
+        .filter(|k| chars.abs_diff(k.len()) <= max_distance(k))
+        .map(|k| (edit_distance(&lower, k), *k))
+        .filter(|(distance, k)| *distance <= max_distance(k))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod provision;
 
 pub use bind::{BindParams, MAX_SOURCE_IPS};
 pub use context::{Context, MAX_CONTEXT_VALUE_CHARS};
-pub use errors::{ParamError, ParamErrorKind, ParamErrors, ROOT_PATH};
+pub use errors::{MAX_LISTED_PROBLEMS, ParamError, ParamErrorKind, ParamErrors, ROOT_PATH};
 pub use provision::{
     MAX_DMARC_RECORD_LEN, MAX_SENDING_DOMAIN_LEN, ProvisionField, ProvisionParams,
     ProvisionParamsBuilder, Update,

@@ -6,10 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::MAX_RECIPIENTS;
-use super::document::{
-    Document, Raw, optional_bool, optional_list, optional_str, parse_with, unknown_key,
-};
-use super::errors::{ParamError, ParamErrorKind, ParamErrors};
+use super::document::{Document, Raw, optional_bool, optional_list, optional_str, parse_with};
+use super::errors::{ParamError, ParamErrorKind, ParamErrors, Problems};
 use crate::dns::{DKIM_NAME_OVERHEAD, DmarcRecipients, DmarcRecord};
 use crate::values::{DomainName, EmailAddress, MAX_DOMAIN_LEN, MailFromSubdomain, excerpt};
 
@@ -69,8 +67,8 @@ impl core::fmt::Display for ProvisionField {
 /// Validated provision parameters of an `aws-ses` instance.
 ///
 /// Made by [`Self::from_json`] (the platform's parameter document), [`Self::from_value`]
-/// (an already parsed one) or [`Self::builder`] (Rust callers); each checks every rule of
-/// SPEC §2 and reports every problem at once. `Serialize` gives the normalised document:
+/// (an already parsed one) or [`Self::builder`] (Rust callers); each checks every rule
+/// documented on the accessors below and reports every problem at once. `Serialize` gives the normalised document:
 /// every field, defaults filled, canonical forms, `null` for an absent domain or MAIL FROM
 /// subdomain; parsing it again gives an equal value.
 ///
@@ -105,6 +103,8 @@ pub struct ProvisionParams {
 struct Fields {
     domain: Option<Option<DomainName>>,
     admin_email: Option<EmailAddress>,
+    /// `admin_email` is present and not `null` (whether or not its value is valid).
+    admin_email_given: bool,
     aggregate: Option<Vec<EmailAddress>>,
     failure: Option<Vec<EmailAddress>>,
     feedback: Option<bool>,
@@ -116,7 +116,7 @@ fn emptiable<T>(
     path: &str,
     raw: Raw<'_, '_>,
     parse: fn(&str) -> Result<T, crate::values::ValueError>,
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) -> Result<Option<Option<T>>, ()> {
     match optional_str(path, raw, errors)? {
         None => Ok(None),
@@ -125,46 +125,46 @@ fn emptiable<T>(
     }
 }
 
-fn read_fields(doc: &Document<'_>, errors: &mut Vec<ParamError>) -> Fields {
+fn read_fields(doc: &Document<'_>, errors: &mut Problems) -> Fields {
     let mut fields = Fields::default();
-    for (key, raw) in doc.entries(errors) {
-        // A field that fails keeps its default; its problem is already in `errors`.
-        match key {
-            "domain" => {
-                fields.domain = emptiable(key, raw, DomainName::parse, errors).unwrap_or(None);
-            }
-            "admin_email" => {
-                fields.admin_email = optional_str(key, raw, errors)
-                    .ok()
-                    .flatten()
-                    .and_then(|s| parse_with(key, s, EmailAddress::parse, errors).ok());
-            }
-            "dmarc_report_aggregate_recipients" | "dmarc_report_failure_recipients" => {
-                let list = optional_list(
-                    key,
-                    raw,
-                    MAX_RECIPIENTS,
-                    ("an array of email addresses", "an email address"),
-                    EmailAddress::parse,
-                    errors,
-                )
-                .unwrap_or(None);
-                if key == "dmarc_report_aggregate_recipients" {
-                    fields.aggregate = list;
-                } else {
-                    fields.failure = list;
-                }
-            }
-            "enable_feedback_notifications" => {
-                fields.feedback = optional_bool(key, raw, errors).unwrap_or(None);
-            }
-            "mail_from_subdomain" => {
-                fields.mail_from =
-                    emptiable(key, raw, MailFromSubdomain::parse, errors).unwrap_or(None);
-            }
-            other => errors.push(unknown_key(other, &PROVISION_KEYS)),
+    // A field that fails keeps its default; its problem is already in `errors`.
+    doc.read(&PROVISION_KEYS, errors, |key, raw, errors| match key {
+        "domain" => {
+            fields.domain = emptiable(key, raw, DomainName::parse, errors).unwrap_or(None);
         }
-    }
+        "admin_email" => {
+            fields.admin_email_given = raw.is_some();
+            fields.admin_email = optional_str(key, raw, errors)
+                .ok()
+                .flatten()
+                .and_then(|s| parse_with(key, s, EmailAddress::parse, errors).ok());
+        }
+        "dmarc_report_aggregate_recipients" | "dmarc_report_failure_recipients" => {
+            let list = optional_list(
+                key,
+                raw,
+                MAX_RECIPIENTS,
+                ("an array of email addresses", "an email address"),
+                EmailAddress::parse,
+                errors,
+            )
+            .unwrap_or(None);
+            if key == "dmarc_report_aggregate_recipients" {
+                fields.aggregate = list;
+            } else {
+                fields.failure = list;
+            }
+        }
+        "enable_feedback_notifications" => {
+            fields.feedback = optional_bool(key, raw, errors).unwrap_or(None);
+        }
+        "mail_from_subdomain" => {
+            fields.mail_from =
+                emptiable(key, raw, MailFromSubdomain::parse, errors).unwrap_or(None);
+        }
+        // `read` hands over known keys only and reports the others.
+        _ => {}
+    });
     fields
 }
 
@@ -199,7 +199,7 @@ fn check_dmarc_size(
     admin_email: &EmailAddress,
     aggregate: &[EmailAddress],
     failure: &[EmailAddress],
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) {
     // Building the record percent-encodes every address; skip it when even the worst case fits.
     if dmarc_len_bound(admin_email, aggregate, failure) <= MAX_DMARC_RECORD_LEN {
@@ -229,7 +229,7 @@ fn check_dmarc_size(
 fn cross_check(
     domain: Option<&DomainName>,
     mail_from: Option<&MailFromSubdomain>,
-    errors: &mut Vec<ParamError>,
+    errors: &mut Problems,
 ) {
     if let Some(domain) = domain {
         if domain.as_str().len() > MAX_SENDING_DOMAIN_LEN {
@@ -284,13 +284,13 @@ impl ProvisionParams {
     }
 
     fn from_document(doc: &Document<'_>) -> Result<Self, ParamErrors> {
-        let mut errors = Vec::new();
+        let mut errors = Problems::default();
         let fields = read_fields(doc, &mut errors);
         let mail_from = fields.mail_from.flatten();
         let domain = fields.domain.flatten();
         cross_check(domain.as_ref(), mail_from.as_ref(), &mut errors);
         // Absent or null: required. Present but invalid: its own problem is already listed.
-        if fields.admin_email.is_none() && !errors.iter().any(|e| e.path() == "admin_email") {
+        if !fields.admin_email_given {
             errors.push(missing_admin_email());
         }
         if let Some(admin_email) = &fields.admin_email {
@@ -301,7 +301,7 @@ impl ProvisionParams {
                 &mut errors,
             );
         }
-        if let Some(errors) = ParamErrors::from_vec(errors) {
+        if let Some(errors) = errors.into_errors() {
             return Err(errors);
         }
         let admin_email = fields
@@ -363,7 +363,7 @@ impl ProvisionParams {
     }
 
     fn update_document(&self, doc: &Document<'_>) -> Result<Update, ParamErrors> {
-        let mut errors = Vec::new();
+        let mut errors = Problems::default();
         let fields = read_fields(doc, &mut errors);
         if let Some(new_domain) = &fields.domain
             && new_domain.as_ref() != self.domain.as_ref()
@@ -415,7 +415,7 @@ impl ProvisionParams {
                 &mut errors,
             );
         }
-        if let Some(errors) = ParamErrors::from_vec(errors) {
+        if let Some(errors) = errors.into_errors() {
             return Err(errors);
         }
         let changed = self.changes_to(&merged);

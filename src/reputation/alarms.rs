@@ -46,14 +46,15 @@ impl AlarmDimension {
 /// rate became critical).
 ///
 /// - `Statistic` `Average` over `Period` 300 s, one evaluation period, one datapoint to
-///   alarm, `GreaterThanOrEqualToThreshold` (a rate at the threshold alarms, as SPEC 8).
+///   alarm, `GreaterThanOrEqualToThreshold` (a rate at the threshold alarms, as
+///   [`Thresholds`](crate::reputation::Thresholds) classifies it).
 /// - `TreatMissingData` `ignore`: SES publishes the metrics only after the first bounce or
 ///   complaint, so a new alarm waits in `INSUFFICIENT_DATA` instead of going `OK` and
 ///   mailing everyone, and an alarm keeps its state through gaps (a paused set stays in
 ///   ALARM).
 /// - Alarm and OK actions: the instance's reputation topic (the admin email) and the
 ///   platform topics. The pause service subscribes to a platform topic and acts only on
-///   critical alarms entering ALARM (see [`AlarmNotification::decide`](crate::reputation::AlarmNotification::decide)).
+///   critical alarms entering ALARM (see [`AlarmNotification::decide_unverified`](crate::reputation::AlarmNotification::decide_unverified)).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AlarmDefinition {

@@ -48,7 +48,7 @@ impl MetricAssessment {
 
 /// Who is told about a warning or critical level. Abstract: the broker maps these to the
 /// instance's `admin_email` (through its reputation topic) and the platform's email and
-/// chat topics (SPEC 3).
+/// chat topics (the broker configuration's `platform_topic_arns`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -147,7 +147,12 @@ impl fmt::Display for IgnoreReason {
 
 impl AlarmNotification {
     /// Decides what the broker must do about this alarm, for a broker running in
-    /// `account` and `region`.
+    /// `account` and `region`, **without knowing where the alarm came from**: nothing here
+    /// checks that SNS sent it. An alarm that arrived over HTTPS goes through
+    /// `sns::VerifiedMessage::decide_alarm` (the `verify` feature), which applies these
+    /// same rules to a message whose signature was checked; use this only where the
+    /// message's origin was established otherwise (a test, a replay of messages verified
+    /// before, a transport that authenticates SNS itself).
     ///
     /// Checks, in order, each failure giving [`AlarmDecision::Ignore`] with its reason:
     /// 1. `AWSAccountId` is `account`.
@@ -162,7 +167,7 @@ impl AlarmNotification {
     /// Then a critical alarm gives [`AlarmDecision::PauseSending`] and a warning
     /// [`AlarmDecision::Notify`].
     ///
-    /// The deployed pause path (SPEC 8) could never fire, and each cause is avoided here:
+    /// The deployed broker's pause path could never fire, and each cause is avoided here:
     /// - it matched the old names `SES-BounceRate-Critical-Identity-*` after the alarms had
     ///   been renamed: names are recognised by the same code that builds them
     ///   ([`AlarmNames`]);
@@ -186,7 +191,7 @@ impl AlarmNotification {
     /// }"#)?;
     /// let account: AccountId = "111122223333".parse()?;
     /// let region: Region = "us-gov-west-1".parse()?;
-    /// let decision = alarm.decide(&account, &region);
+    /// let decision = alarm.decide_unverified(&account, &region);
     /// assert!(decision.pauses());
     /// assert_eq!(
     ///     decision.to_string(),
@@ -195,7 +200,7 @@ impl AlarmNotification {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn decide(&self, account: &AccountId, region: &Region) -> AlarmDecision {
+    pub fn decide_unverified(&self, account: &AccountId, region: &Region) -> AlarmDecision {
         match self.check(account, region) {
             Ok(decision) | Err(decision) => decision,
         }

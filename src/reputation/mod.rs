@@ -18,8 +18,11 @@
 //! # The pause path
 //! [`AlarmDefinition::for_instance`] gives the four alarms; CloudWatch publishes their state
 //! changes to SNS; the pause service parses the SNS `Message` with
-//! [`AlarmNotification::from_json`] and acts on [`AlarmNotification::decide`]. Why the
-//! deployed path never fired, and how this one avoids each cause, is written on `decide`.
+//! [`AlarmNotification::from_json`] and decides with
+//! [`AlarmNotification::decide_unverified`], or, when the alarm arrives over HTTPS, verifies
+//! the SNS message first and decides through `sns::VerifiedMessage::decide_alarm` (the
+//! `verify` feature), so that only a message SNS signed can pause sending. Why the deployed
+//! path never fired, and how this one avoids each cause, is written on `decide_unverified`.
 
 mod alarms;
 mod assessment;

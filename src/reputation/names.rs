@@ -41,7 +41,8 @@ pub struct AlarmKind {
 }
 
 impl AlarmKind {
-    /// The four alarms, in the order of SPEC 4.
+    /// The four alarms: bounce warning, bounce critical, complaint warning, complaint
+    /// critical.
     pub const ALL: [Self; 4] = [
         Self::new(Metric::Bounce, Severity::Warning),
         Self::new(Metric::Bounce, Severity::Critical),

@@ -1,7 +1,7 @@
 //! The CloudWatch alarm notification that an SNS Notification's `Message` carries.
 //!
 //! No AWS page defines this JSON; the shapes handled are those of AWS's sample events and
-//! of real payloads (`../shared/reference/reputation-sns.md` §3): a single-metric `Trigger`
+//! of payloads CloudWatch publishes: a single-metric `Trigger`
 //! with `MetricName`, `Namespace` and lower-case `{name, value}` `Dimensions`, or a
 //! metric-math `Trigger` with a `Metrics` array and no top-level dimensions;
 //! `AlarmDescription` null; `StateChangeTime` with a `+0000` offset; `ReturnData` as a
@@ -370,6 +370,13 @@ pub enum AlarmError {
     UnknownState {
         /// An escaped excerpt of the value.
         value: String,
+    },
+    /// The SNS message is a subscription or unsubscribe confirmation, which carries no
+    /// alarm.
+    #[error("Type: the SNS message is a {message_type}, not a Notification carrying an alarm")]
+    NotANotification {
+        /// The SNS message type, e.g. `SubscriptionConfirmation`.
+        message_type: &'static str,
     },
 }
 

@@ -40,8 +40,8 @@ impl MetricThresholds {
 
 /// The warning and critical thresholds for both metrics.
 ///
-/// A rate **at** a threshold is classified as that threshold's level (`>=`, as SPEC 8
-/// writes it and as the alarms' `GreaterThanOrEqualToThreshold` compares): exactly 2 %
+/// A rate **at** a threshold is classified as that threshold's level (`>=`, as the
+/// alarms' `GreaterThanOrEqualToThreshold` compares): exactly 2 %
 /// bounces is a warning, exactly 4 % is critical.
 ///
 /// - From counts ([`Thresholds::assess_counts`]) the comparison is exact integer

@@ -6,7 +6,11 @@
 //! list of its fields. Headers and several fields (`SigningCertURL`, `SignatureVersion`,
 //! `UnsubscribeURL`) are *not* signed, so each of them is checked on its own. Fetching the
 //! certificate is the caller's I/O: check its URL first ([`check_cert_url`], or
-//! [`Verifier::check`]), fetch it, then hand its bytes to `Verifier::verify`.
+//! [`Verifier::check`]), fetch it, parse it once into a `SigningCertificate` kept by its URL,
+//! then hand each message and the parsed certificate to `Verifier::verify` (the `verify`
+//! feature). What it returns, a `VerifiedMessage`, is what to act on: an alarm is decided
+//! through `VerifiedMessage::decide_alarm`. Reading the clock is the caller's I/O too:
+//! every check takes `now`.
 //!
 //! ```
 //! use ses_broker::sns::{Message, MessageType, Verifier};
@@ -26,9 +30,10 @@
 //! assert_eq!(message.message_type(), MessageType::SubscriptionConfirmation);
 //! assert!(message.string_to_sign().starts_with("Message\nYou have chosen"));
 //!
+//! let now = message.timestamp(); // in a server: the caller's clock
 //! let verifier = Verifier::new("arn:aws-us-gov:sns:us-gov-west-1:111122223333:platform-email-notifications");
-//! verifier.check(&message)?; // the URLs and the topic; the signature needs the certificate
-//! assert!(Verifier::new("arn:aws:sns:us-east-1:111122223333:other").check(&message).is_err());
+//! verifier.check(&message, now)?; // the URLs and the topic; the signature needs the certificate
+//! assert!(Verifier::new("arn:aws:sns:us-east-1:111122223333:other").check(&message, now).is_err());
 //! # Ok::<(), ses_broker::sns::SnsError>(())
 //! ```
 //!
@@ -42,6 +47,8 @@
 //!   in its tests.
 //! - The topic is compared exactly (topic names are case-sensitive); the helper ignores case.
 //! - An optional maximum age on `Timestamp`; the helper has none.
+//! - The signing certificate must be valid at `now`; the helper does not look at its dates.
+//!   It is parsed once and cached by its URL; the helper fetches and parses it per message.
 //! - `SigningCertURL`/`SigningCertUrl` are both accepted on purpose; the helper accepted the
 //!   Lambda spelling only because Go matches JSON keys without regard to case.
 
@@ -54,7 +61,11 @@ mod urls;
 mod verifier;
 
 pub use error::SnsError;
+#[cfg(feature = "verify")]
+pub use signature::SigningCertificate;
 pub use urls::{check_cert_url, check_subscribe_url};
+#[cfg(feature = "verify")]
+pub use verifier::VerifiedMessage;
 pub use verifier::{MAX_CLOCK_SKEW, Verifier};
 
 use base64::Engine as _;

@@ -77,12 +77,6 @@ impl Arn {
     /// # Errors
     /// A [`ValueError`] naming the field that is wrong.
     pub fn parse(input: &str) -> Result<Self, ValueError> {
-        if input.len() > MAX_ARN_LEN {
-            return Err(err(format!(
-                "is {} characters long; an ARN has at most {MAX_ARN_LEN}",
-                input.len()
-            )));
-        }
         let mut parts = input.splitn(6, ':');
         let (
             Some("arn"),
@@ -108,7 +102,8 @@ impl Arn {
         Self::from_parts_str(partition, service, region, account, resource)
     }
 
-    /// Builds an ARN from its fields, validating each.
+    /// Builds an ARN from its fields, validating each and the whole as [`Self::parse`] does
+    /// (so the result's text always parses back to an equal value).
     ///
     /// # Errors
     /// A [`ValueError`] naming the field that is wrong.
@@ -135,6 +130,18 @@ impl Arn {
         account: &str,
         resource: &str,
     ) -> Result<Self, ValueError> {
+        // Checked here, where both constructors meet, so that `new` cannot build an ARN that
+        // `parse` would refuse; and first, before any work on a hostile megabyte.
+        let len = "arn".len()
+            + [partition, service, region, account, resource]
+                .iter()
+                .map(|field| 1 + field.len())
+                .sum::<usize>();
+        if len > MAX_ARN_LEN {
+            return Err(err(format!(
+                "is {len} characters long; an ARN has at most {MAX_ARN_LEN}"
+            )));
+        }
         let partition = Partition::parse(partition)
             .ok_or_else(|| err(format!("ARN partition {} is not known", excerpt(partition))))?;
         if service.is_empty()
@@ -265,6 +272,19 @@ mod tests {
         ] {
             assert!(Arn::parse(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn new_refuses_what_parse_refuses_over_2048_characters() {
+        let region = Region::parse("us-east-1").unwrap();
+        let at_limit = "x".repeat(MAX_ARN_LEN - "arn:aws:sns:us-east-1::".len());
+        let built = Arn::new(Partition::Aws, "sns", Some(&region), None, &at_limit).unwrap();
+        assert_eq!(built.as_str().len(), MAX_ARN_LEN);
+        assert_eq!(Arn::parse(built.as_str()).unwrap(), built);
+        let over = format!("{at_limit}x");
+        let e = Arn::new(Partition::Aws, "sns", Some(&region), None, &over).unwrap_err();
+        assert!(e.to_string().contains("at most 2048"), "{e}");
+        assert!(Arn::parse(&format!("arn:aws:sns:us-east-1::{over}")).is_err());
     }
 
     #[test]

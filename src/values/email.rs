@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use super::domain::is_plain_valid;
+use super::domain::{FULL_STOPS, is_plain_valid};
 use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 
 /// Longest local part (RFC 5321 §4.5.3.1.1).
@@ -54,6 +54,13 @@ impl EmailAddress {
         if local.is_empty() {
             return Err(err("is not an email address: nothing before the '@'"));
         }
+        // The length first: it bounds the work on a hostile input to 64 characters.
+        if local.len() > MAX_LOCAL_LEN {
+            return Err(err(format!(
+                "has {} characters before the '@'; at most {MAX_LOCAL_LEN} are allowed",
+                local.len()
+            )));
+        }
         if let Some(c) = local
             .bytes()
             .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+')))
@@ -70,12 +77,6 @@ impl EmailAddress {
             };
             return Err(err(format!("is not an email address: {why}")));
         }
-        if local.len() > MAX_LOCAL_LEN {
-            return Err(err(format!(
-                "has {} characters before the '@'; at most {MAX_LOCAL_LEN} are allowed",
-                local.len()
-            )));
-        }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return Err(err(
                 "is not an email address: a dot starts, ends or is doubled in the part before the '@'",
@@ -84,7 +85,7 @@ impl EmailAddress {
         if domain.is_empty() {
             return Err(err("is not an email address: nothing after the '@'"));
         }
-        if domain.ends_with('.') {
+        if domain.ends_with(FULL_STOPS) {
             return Err(err("has a trailing dot after the domain"));
         }
         let mut address = String::with_capacity(local.len() + 1 + domain.len());
@@ -164,6 +165,7 @@ mod tests {
         assert!(bad("a@b@agency.gov").contains("more than one"));
         assert!(bad("a@agency.gov;p=none").contains("invalid domain"));
         assert!(bad("a@agency.gov.").contains("trailing dot"));
+        assert!(bad("a@agency.gov\u{3002}").contains("trailing dot"));
     }
 
     #[test]

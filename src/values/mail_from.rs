@@ -2,21 +2,26 @@
 
 use crate::prelude::*;
 
-use super::domain::MAX_DOMAIN_LEN;
-use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
+use super::domain::{MAX_DOMAIN_LEN, check_bidi, to_a_labels};
+use super::{DomainName, ValueError, ValueKind, describe_char, string_value};
 
 /// The label(s) put in front of the sending domain to make its custom MAIL FROM domain
-/// (`mail` gives `mail.agency.gov`): one or more LDH labels, lowercase, no trailing dot.
+/// (`mail` gives `mail.agency.gov`): one or more labels, lowercase, no trailing dot.
 ///
-/// Underscores are refused: the MAIL FROM domain is used in the SMTP envelope, where
-/// RFC 5321 allows only letters, digits and inner hyphens. Whether the full name still fits
-/// the limits of a domain is checked when it is joined to a domain ([`Self::under`]).
+/// Each label follows exactly the label rules of [`DomainName`] (so a valid A-label such as
+/// `xn--bcher-kva` is accepted here as it is there), but the input is ASCII: letters, digits,
+/// hyphens and the dots between labels, as the catalog documents the field. Underscores are
+/// refused: the MAIL FROM domain is used in the SMTP envelope, where RFC 5321 allows only
+/// letters, digits and inner hyphens. Whether the full name is still a valid domain (its
+/// length, and the Bidi rule across the labels of both parts when one is right-to-left) is
+/// checked when it is joined to a domain ([`Self::under`]).
 ///
 /// ```
 /// use ses_broker::{values::DomainName, values::MailFromSubdomain};
 /// let sub: MailFromSubdomain = "Mail".parse()?;
 /// let domain: DomainName = "agency.gov".parse()?;
 /// assert_eq!(sub.under(&domain)?.as_str(), "mail.agency.gov");
+/// assert!("xn--bcher-kva".parse::<MailFromSubdomain>().is_ok());
 /// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +32,9 @@ string_value!(MailFromSubdomain);
 fn err(message: impl Into<String>) -> ValueError {
     ValueError::new(ValueKind::MailFromSubdomain, message)
 }
+
+/// Longest subdomain: with a dot and the shortest domain (`a.b`) it must fit 253 characters.
+const MAX_SUBDOMAIN_LEN: usize = MAX_DOMAIN_LEN - 3;
 
 impl MailFromSubdomain {
     /// Parses the subdomain labels.
@@ -46,40 +54,15 @@ impl MailFromSubdomain {
                 describe_char(c)
             )));
         }
-        let lower = input.to_ascii_lowercase();
-        for label in lower.split('.') {
-            if label.is_empty() {
-                return Err(err(
-                    "has an empty label (a leading, trailing or doubled dot)",
-                ));
-            }
-            if label.len() > 63 {
-                return Err(err(format!(
-                    "label {} is {} characters long; a label has at most 63",
-                    excerpt(label),
-                    label.len()
-                )));
-            }
-            if label.starts_with('-') || label.ends_with('-') {
-                return Err(err(format!(
-                    "label {} starts or ends with a hyphen",
-                    excerpt(label)
-                )));
-            }
-            if label.get(2..4) == Some("--") {
-                return Err(err(format!(
-                    "label {} has '--' in the third and fourth position, which is reserved",
-                    excerpt(label)
-                )));
-            }
-        }
-        if lower.len() > 250 {
+        if input.len() > MAX_SUBDOMAIN_LEN {
             return Err(err(format!(
                 "is {} characters long; no domain could hold it",
-                lower.len()
+                input.len()
             )));
         }
-        Ok(Self(lower))
+        // The one label rule of domain names, A-labels included.
+        let labels = to_a_labels(input).map_err(|e| err(e.message()))?;
+        Ok(Self(labels))
     }
 
     /// The labels, lowercase, joined by dots.
@@ -91,31 +74,37 @@ impl MailFromSubdomain {
     /// The MAIL FROM domain: these labels in front of `domain`.
     ///
     /// # Errors
-    /// A [`ValueError`] when the full name breaks a domain rule (most often, it is longer
-    /// than 253 characters).
+    /// A [`ValueError`] when the full name breaks a domain rule: it is longer than 253
+    /// characters, or it has a right-to-left label and a label that breaks the Bidi rule.
     pub fn under(&self, domain: &DomainName) -> Result<DomainName, ValueError> {
-        self.fits_under(domain)?;
-        let mut name = String::with_capacity(self.0.len() + 1 + domain.as_str().len());
-        name.push_str(&self.0);
-        name.push('.');
-        name.push_str(domain.as_str());
-        // Both parts are valid and canonical, and the labels of each obey every rule on
-        // their own, so the only way the joined name can break a rule is its length.
+        let name = self.joined(domain)?;
+        // Both parts are valid and canonical, the labels of each obey every label rule on their
+        // own, and `joined` checked the two rules of the whole name (length and Bidi).
         Ok(DomainName::from_canonical(name))
     }
 
-    /// Whether the MAIL FROM domain under `domain` would be a valid name, without making it.
+    /// Whether the MAIL FROM domain under `domain` would be a valid name, without keeping it.
     ///
     /// # Errors
-    /// A [`ValueError`] when the full name would be longer than 253 characters.
+    /// As [`Self::under`].
     pub fn fits_under(&self, domain: &DomainName) -> Result<(), ValueError> {
+        self.joined(domain).map(drop)
+    }
+
+    fn joined(&self, domain: &DomainName) -> Result<String, ValueError> {
         let len = self.0.len() + 1 + domain.as_str().len();
         if len > MAX_DOMAIN_LEN {
             return Err(err(format!(
                 "makes the MAIL FROM domain {len} characters long; a domain name has at most {MAX_DOMAIN_LEN}"
             )));
         }
-        Ok(())
+        let mut name = String::with_capacity(len);
+        name.push_str(&self.0);
+        name.push('.');
+        name.push_str(domain.as_str());
+        check_bidi(&name)
+            .map_err(|e| err(format!("makes a MAIL FROM domain that {}", e.message())))?;
+        Ok(name)
     }
 }
 

@@ -3,7 +3,9 @@
 //! The two secret types, [`SecretAccessKey`] and [`SmtpPassword`], share one discipline:
 //! - `Debug` prints `SecretAccessKey([redacted])`, never the value;
 //! - there is no `Display`, so `format!("{}", secret)` and `to_string()` do not compile;
-//! - the memory holding the value is wiped when the value is dropped ([`ZeroizeOnDrop`]);
+//! - the memory holding the value is wiped when the value is dropped ([`ZeroizeOnDrop`]),
+//!   and only then: there is no public `Zeroize`, whose `zeroize()` would leave behind an
+//!   empty key or a NUL-filled password that no parser accepts;
 //! - the value is readable only through the explicitly named `expose_secret()`;
 //! - there is no `Serialize` impl: a payload that must carry the value (the OSBAPI bind
 //!   response) opts in with `#[serde(serialize_with = "SecretAccessKey::serialize_secret")]`
@@ -55,7 +57,7 @@ use core::fmt;
 
 use base64::Engine as _;
 use subtle::ConstantTimeEq as _;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize as _, ZeroizeOnDrop};
 
 use crate::values::{ValueError, ValueKind, describe_char, excerpt, string_value};
 
@@ -157,7 +159,7 @@ impl AccessKeyId {
 /// assert!(!err.to_string().contains("hunter2"));
 /// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, ZeroizeOnDrop)]
 pub struct SecretAccessKey(String);
 
 impl SecretAccessKey {
@@ -293,7 +295,7 @@ pub(crate) const SMTP_PASSWORD_VERSION: u8 = 0x04;
 /// assert!(password.verify("BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9"));
 /// # Ok::<(), ses_broker::values::ValueError>(())
 /// ```
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, ZeroizeOnDrop)]
 pub struct SmtpPassword([u8; SMTP_PASSWORD_LEN]);
 
 impl SmtpPassword {

@@ -2,6 +2,7 @@
 
 use crate::prelude::*;
 
+use core::net::IpAddr;
 use core::str::FromStr;
 
 use ipnet::IpNet;
@@ -43,21 +44,35 @@ impl SourceIp {
         if input.is_empty() {
             return Err(err("must not be empty"));
         }
-        let net = if input.contains('/') {
-            IpNet::from_str(input).map_err(|_| {
-                err(format!(
-                    "{} is not an IP range in CIDR notation such as 203.0.113.0/24",
-                    excerpt(input)
-                ))
-            })?
-        } else {
-            let addr = core::net::IpAddr::from_str(input).map_err(|_| {
-                err(format!(
-                    "{} is not an IP address or a CIDR range such as 203.0.113.0/24",
-                    excerpt(input)
-                ))
-            })?;
-            IpNet::from(addr)
+        // The standard library's address parser, not ipnet's, for both forms: it refuses a
+        // leading zero in any IPv4 octet (`010.8.0.0`, which inet_aton reads as octal 8.8.0.0:
+        // CVE-2021-29921), where ipnet's reads it as decimal.
+        let (addr_text, prefix_text) = match input.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (input, None),
+        };
+        let addr = IpAddr::from_str(addr_text).map_err(|_| {
+            let why = if has_zero_padded_octet(addr_text) {
+                "; an IPv4 octet must not start with 0 (010 is 8 to some readers and 10 to others)"
+            } else {
+                ""
+            };
+            err(format!(
+                "{} is not an IP address or a CIDR range such as 203.0.113.0/24{why}",
+                excerpt(input)
+            ))
+        })?;
+        let net = match prefix_text {
+            None => IpNet::from(addr),
+            Some(prefix) => prefix_len(prefix)
+                .and_then(|len| IpNet::new(addr, len).ok())
+                .ok_or_else(|| {
+                    err(format!(
+                        "{} is not an IP range in CIDR notation such as 203.0.113.0/24 (the prefix length is 0 to {} in decimal)",
+                        excerpt(input),
+                        if addr.is_ipv4() { 32 } else { 128 }
+                    ))
+                })?,
         };
         if net.trunc() != net {
             return Err(err(format!(
@@ -82,6 +97,26 @@ impl SourceIp {
     pub const fn net(&self) -> IpNet {
         self.net
     }
+}
+
+/// A prefix length: decimal digits, no sign, no leading zero (one spelling for each).
+fn prefix_len(text: &str) -> Option<u8> {
+    let plain = !text.is_empty()
+        && text.len() <= 3
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    plain.then(|| text.parse().ok()).flatten()
+}
+
+/// Whether an address that failed to parse has a dotted octet written with a leading zero.
+fn has_zero_padded_octet(addr: &str) -> bool {
+    addr.rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .split('.')
+        .any(|octet| {
+            octet.len() > 1 && octet.starts_with('0') && octet.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]

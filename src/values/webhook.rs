@@ -2,11 +2,15 @@
 
 use crate::prelude::*;
 
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use core::net::IpAddr;
 
+use percent_encoding::percent_decode_str;
 use url::{Host, Url};
 
-use super::{DomainName, ValueError, ValueKind, describe_char, excerpt, string_value};
+use super::domain::is_invisible;
+use super::{
+    DomainName, ValueError, ValueKind, check_public_ip, describe_char, excerpt, string_value,
+};
 
 /// Longest URL accepted.
 const MAX_URL_LEN: usize = 2048;
@@ -28,12 +32,20 @@ const PRIVATE_SUFFIXES: [&str; 8] = [
 ///
 /// Refused: other schemes, user names and passwords, names that only resolve privately
 /// (`localhost`, `*.internal` such as `metadata.google.internal`, `*.local`, ...), IP
-/// literals that are loopback, private, shared (CGNAT), link-local (including the
-/// `169.254.169.254` metadata service), unspecified, documentation, multicast or reserved, in
-/// any spelling the URL standard accepts (`https://2130706433/` is `127.0.0.1`), IPv6
-/// forms of the same (unique-local, link-local, IPv4-mapped), control characters and
-/// whitespace anywhere (the URL standard would silently delete them), and host names that
-/// break a [`DomainName`] rule. The canonical form is the URL standard's serialisation.
+/// literals that [`check_public_ip`] refuses (loopback, private, shared (CGNAT), link-local
+/// including the `169.254.169.254` metadata service, unspecified, documentation,
+/// benchmarking, multicast or reserved, and every IPv6 form around such an IPv4 address:
+/// IPv4-mapped, NAT64, 6to4, Teredo, SIIT, IPv4-compatible) in any spelling the URL standard
+/// accepts (`https://2130706433/` is `127.0.0.1`), control characters and whitespace
+/// anywhere, invisible characters in the host (soft hyphen, zero-width characters, the
+/// byte-order mark, variation selectors: the URL standard would silently delete them), and
+/// host names that break a [`DomainName`] rule. The canonical form is the URL standard's
+/// serialisation.
+///
+/// A host name is checked as a name only: `127.0.0.1.nip.io` is well formed, public by its
+/// suffix, and resolves to loopback. Resolving is I/O, which this crate does not do; a
+/// caller that wants the guarantee for names too resolves the host and applies
+/// [`check_public_ip`] (or [`is_public_ip`](super::is_public_ip)) to every address it gets.
 ///
 /// ```
 /// use ses_broker::values::WebhookUrl;
@@ -70,6 +82,7 @@ impl WebhookUrl {
         if let Some(c) = input.chars().find(|&c| c.is_control() || c.is_whitespace()) {
             return Err(err(format!("contains {}", describe_char(c))));
         }
+        check_raw_host(input)?;
         let url =
             Url::parse(input).map_err(|e| err(format!("{} is not a URL: {e}", excerpt(input))))?;
         if url.scheme() != "https" {
@@ -125,77 +138,39 @@ fn check_host_name(name: &str) -> Result<(), ValueError> {
 }
 
 fn check_ip(ip: IpAddr) -> Result<(), ValueError> {
-    match non_public_reason(ip) {
-        None => Ok(()),
-        Some(reason) => Err(err(format!(
-            "host {ip} is {reason}; SNS must deliver to a public address"
-        ))),
-    }
+    check_public_ip(ip).map_err(|why| {
+        err(format!(
+            "host {ip} is {why}; SNS must deliver to a public address"
+        ))
+    })
 }
 
-/// Why an address is not a public unicast address, or `None` when it is.
-fn non_public_reason(ip: IpAddr) -> Option<&'static str> {
-    match ip {
-        IpAddr::V4(v4) => v4_reason(v4),
-        IpAddr::V6(v6) => v6_reason(v6),
-    }
+/// The authority of a URL as written (`user@host:port`), before the URL standard's host
+/// parser percent-decodes it and maps it with UTS-46, deleting invisible characters on the
+/// way. Follows the standard's reading of special schemes: any run of `/` or `\` after the
+/// colon, then everything up to the first `/`, `\`, `?` or `#`.
+fn raw_authority(input: &str) -> &str {
+    let after_scheme = input.split_once(':').map_or("", |(_, rest)| rest);
+    let start = after_scheme.trim_start_matches(['/', '\\']);
+    start
+        .split(['/', '\\', '?', '#'])
+        .next()
+        .unwrap_or_default()
 }
 
-fn v4_reason(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, c, _] = ip.octets();
-    if ip.is_loopback() {
-        Some("a loopback address")
-    } else if ip.is_link_local() {
-        Some("a link-local address (the cloud metadata service lives there)")
-    } else if ip.is_private() {
-        Some("a private address")
-    } else if a == 100 && (64..128).contains(&b) {
-        Some("a shared (carrier-grade NAT) address")
-    } else if ip.is_unspecified() || a == 0 {
-        Some("an unspecified address")
-    } else if ip.is_broadcast() || a >= 240 {
-        Some("a reserved address")
-    } else if ip.is_multicast() {
-        Some("a multicast address")
-    } else if ip.is_documentation() {
-        Some("a documentation address")
-    } else if a == 198 && (b == 18 || b == 19) {
-        Some("a benchmarking address")
-    } else if a == 192 && b == 0 && c == 0 {
-        Some("an IETF protocol assignment address")
-    } else {
-        None
+/// Refuses in the written host what [`DomainName`] refuses, and what the URL parser would
+/// otherwise silently delete: soft hyphens, zero-width characters, the byte-order mark,
+/// variation selectors (also percent-encoded).
+fn check_raw_host(input: &str) -> Result<(), ValueError> {
+    let authority = raw_authority(input);
+    let decoded = percent_decode_str(authority).decode_utf8_lossy();
+    if let Some(c) = decoded.chars().find(|&c| is_invisible(c)) {
+        return Err(err(format!(
+            "has {} in its host, which a domain name cannot hold",
+            describe_char(c)
+        )));
     }
-}
-
-fn v6_reason(ip: Ipv6Addr) -> Option<&'static str> {
-    let segments = ip.segments();
-    let first = segments.first().copied().unwrap_or_default();
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return v4_reason(v4);
-    }
-    // NAT64 (64:ff9b::/96) embeds an IPv4 address in the last 32 bits.
-    if segments.get(..6) == Some(&[0x64, 0xff9b, 0, 0, 0, 0]) {
-        let [.., hi, lo] = segments;
-        return v4_reason(Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)));
-    }
-    if ip.is_loopback() {
-        Some("a loopback address")
-    } else if ip.is_unspecified() {
-        Some("an unspecified address")
-    } else if first & 0xfe00 == 0xfc00 {
-        Some("a unique-local (private) address")
-    } else if first & 0xffc0 == 0xfe80 || first & 0xffc0 == 0xfec0 {
-        Some("a link-local address")
-    } else if ip.is_multicast() {
-        Some("a multicast address")
-    } else if first == 0x2001 && segments.get(1) == Some(&0x0db8) {
-        Some("a documentation address")
-    } else if segments.get(..6) == Some(&[0, 0, 0, 0, 0, 0]) {
-        Some("an IPv4-compatible (deprecated) address")
-    } else {
-        None
-    }
+    Ok(())
 }
 
 #[cfg(test)]
