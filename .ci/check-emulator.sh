@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the broker's AWS side against moto, an emulator of the AWS APIs: starts moto's
-# server on a free loopback port and runs broker/tests/emulator.rs, which starts
+# server on a free loopback port and runs broker/tests/emulator/, which starts
 # `ses-broker-server --aws sdk --aws-endpoint http://127.0.0.1:PORT` (dummy credentials),
 # drives the whole OSBAPI lifecycle and, after every step, compares everything in the
 # emulator with the core's desired state. It prints how many resources and settings it

@@ -1,5 +1,5 @@
 //! The whole lifecycle against the in-memory stand-in, compared after every step with the
-//! core's desired state (the same scenario `emulator.rs` runs against moto), plus the step
+//! core's desired state (the same scenario `emulator/` runs against moto), plus the step
 //! moto cannot serve: turning feedback off (SES event destination deletion).
 #![allow(
     clippy::unwrap_used,
