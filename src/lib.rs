@@ -333,16 +333,16 @@
 //! |---|---|
 //! | [`values`] | validated vocabulary (`DomainName`, `EmailAddress`, `Region`, `Arn`, ids, `WebhookUrl`, `SourceIp`, key material): made only through a parser, `Display` canonical |
 //! | [`dns`] | the records a customer publishes: DMARC, SPF, DKIM, MAIL FROM; renderings; [`dns::check`] against what DNS answers; record diffs |
+//! | [`events`] | SES sending events (bounce, complaint, delivery, ...) in both formats |
 //! | [`smtp`] | [`smtp::password`], the SMTP endpoint, ports and TLS modes |
 //! | [`params`] | provision, update and bind parameters, with every problem at once ([`ParamErrors`]) |
 //! | [`catalog`] | the OSBAPI v2.17 catalog with draft-04 parameter schemas |
 //! | [`instance`] | [`BrokerConfig`], [`Instance`], its resource names and ARNs, [`InstanceOutputs`], updates |
-//! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
-//! | [`aws`] | everything an instance and a binding own in AWS as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
 //! | [`credentials`] | the binding payload ([`Credentials`]) and reading it back from `VCAP_SERVICES` |
+//! | [`reputation`] | thresholds and exact assessment, the four CloudWatch alarms, alarm decisions |
 //! | [`binding`] | the IAM user, its policy and the subscriptions of a binding |
 //! | [`sns`] | SNS messages: parsing, string-to-sign, certificate and subscribe URL rules; signatures with the `verify` feature |
-//! | [`events`] | SES sending events (bounce, complaint, delivery, ...) in both formats |
+//! | [`aws`] | everything an instance and a binding own in AWS as desired state, and the operations that reach it, one AWS call at a time (sans-I/O) |
 //! | [`rationale`] | why the thresholds, derivations and names are what they are, and each difference from the deployed broker |
 #![no_std]
 #![forbid(unsafe_code)]
@@ -356,9 +356,10 @@ extern crate std;
 
 mod prelude;
 
-// The public modules, one per concern, listed bottom up: each imports only modules above
-// it in this list, always from the module that defines a name (never through the
-// re-exports below). `.ci/check-modules.py` enforces both rules.
+// The public modules, one per concern (rustfmt keeps them alphabetical; the crate docs'
+// map lists them in dependency order). Each imports only modules below it in that order,
+// always from the module that defines a name, never through the re-exports below:
+// `.ci/check-modules.py` enforces both rules and prints the layers.
 pub mod aws;
 pub mod binding;
 pub mod catalog;
