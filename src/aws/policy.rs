@@ -324,26 +324,38 @@ pub(crate) fn feedback_topic_policy(
     account: &AccountId,
     configuration_set_arn: &Arn,
 ) -> PolicyDocument {
-    PolicyDocument::new(
-        Some(format!("{topic_name}-policy")),
-        vec![
-            Statement::new(Effect::Allow)
-                .sid("AllowSESAccess")
-                .principal(service("ses"))
-                .action("SNS:Publish")
-                .resource(topic_arn.as_str())
-                .condition(
-                    ConditionOperator::StringEquals,
-                    "AWS:SourceAccount",
-                    vec![account.as_str().to_owned()],
-                )
-                .condition(
-                    ConditionOperator::StringEquals,
-                    "AWS:SourceArn",
-                    vec![configuration_set_arn.as_str().to_owned()],
-                ),
-        ],
+    topic_policy(
+        topic_name,
+        publish_statement("AllowSESAccess", "ses", topic_arn, account).condition(
+            ConditionOperator::StringEquals,
+            "AWS:SourceArn",
+            vec![configuration_set_arn.as_str().to_owned()],
+        ),
     )
+}
+
+/// A topic policy of one statement, with the id `<topic>-policy`.
+fn topic_policy(topic_name: &str, statement: Statement) -> PolicyDocument {
+    PolicyDocument::new(Some(format!("{topic_name}-policy")), vec![statement])
+}
+
+/// `service` may `SNS:Publish` to the topic, for this account only.
+fn publish_statement(
+    sid: &str,
+    service_name: &str,
+    topic_arn: &Arn,
+    account: &AccountId,
+) -> Statement {
+    Statement::new(Effect::Allow)
+        .sid(sid)
+        .principal(service(service_name))
+        .action("SNS:Publish")
+        .resource(topic_arn.as_str())
+        .condition(
+            ConditionOperator::StringEquals,
+            "AWS:SourceAccount",
+            vec![account.as_str().to_owned()],
+        )
 }
 
 /// The policy of the reputation topic: id `<topic>-policy`, statement
@@ -353,20 +365,9 @@ pub(crate) fn reputation_topic_policy(
     topic_arn: &Arn,
     account: &AccountId,
 ) -> PolicyDocument {
-    PolicyDocument::new(
-        Some(format!("{topic_name}-policy")),
-        vec![
-            Statement::new(Effect::Allow)
-                .sid("AllowCloudWatchAlarms")
-                .principal(service("cloudwatch"))
-                .action("SNS:Publish")
-                .resource(topic_arn.as_str())
-                .condition(
-                    ConditionOperator::StringEquals,
-                    "AWS:SourceAccount",
-                    vec![account.as_str().to_owned()],
-                ),
-        ],
+    topic_policy(
+        topic_name,
+        publish_statement("AllowCloudWatchAlarms", "cloudwatch", topic_arn, account),
     )
 }
 
