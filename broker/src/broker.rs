@@ -258,7 +258,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
         {
             return Err(refused);
         }
-        let not_found = || Response::error(404, None, format!("instance {id} does not exist"));
+        let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         let mut record = self.store.instance(&id)?.ok_or_else(not_found)?;
         if let Some(plan) = body.get("plan_id").and_then(Value::as_str)
@@ -342,7 +342,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
 
     /// `GET /v2/service_instances/:id`: the stored (normalised) parameters and the records.
     fn get_instance(&self, id: &str) -> Result<Response, Response> {
-        let not_found = || Response::error(404, None, format!("instance {id} does not exist"));
+        let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         let record = self.store.instance(&id)?.ok_or_else(not_found)?;
         let mut body = instance_metadata(&record);
@@ -357,7 +357,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
     /// `GET .../last_operation`: provisioning is synchronous, so an instance that exists has
     /// succeeded; one this broker deleted is gone.
     fn instance_last_operation(&self, id: &str) -> Result<Response, Response> {
-        let not_found = || Response::error(404, None, format!("instance {id} does not exist"));
+        let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         if self.store.instance(&id)?.is_some() {
             Ok(Response::new(200, json!({"state": "succeeded"})))
@@ -388,7 +388,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
             BindingId::parse(bid).map_err(|e| Response::bad_request(format!("binding_id: {e}")))?;
         let params = BindParams::from_value(parameters(&body))
             .map_err(|errors| Response::params(&errors))?;
-        let not_found = || Response::error(404, None, format!("instance {id} does not exist"));
+        let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         let instance = self.store.instance(&id)?.ok_or_else(not_found)?;
         if let Some(existing) = self.store.binding(&id, &binding_id)? {
@@ -493,13 +493,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
     /// `GET .../service_bindings/:bid`: the credentials (with secrets, as OSBAPI returns
     /// them) and the parameters.
     fn get_binding(&self, id: &str, bid: &str) -> Result<Response, Response> {
-        let not_found = || {
-            Response::error(
-                404,
-                None,
-                format!("binding {bid} of instance {id} does not exist"),
-            )
-        };
+        let not_found = || binding_not_found(id, bid);
         let (Ok(id), Ok(bid)) = (InstanceId::parse(id), BindingId::parse(bid)) else {
             return Err(not_found());
         };
@@ -515,13 +509,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
     }
 
     fn binding_last_operation(&self, id: &str, bid: &str) -> Result<Response, Response> {
-        let not_found = || {
-            Response::error(
-                404,
-                None,
-                format!("binding {bid} of instance {id} does not exist"),
-            )
-        };
+        let not_found = || binding_not_found(id, bid);
         let (Ok(id), Ok(bid)) = (InstanceId::parse(id), BindingId::parse(bid)) else {
             return Err(not_found());
         };
@@ -533,6 +521,20 @@ impl<A: Aws, S: Store> Broker<A, S> {
             Err(not_found())
         }
     }
+}
+
+/// The 404 for an instance this broker does not have (or an id no instance can have).
+fn instance_not_found(id: &str) -> Response {
+    Response::error(404, None, format!("instance {id} does not exist"))
+}
+
+/// The 404 for a binding this broker does not have.
+fn binding_not_found(id: &str, bid: &str) -> Response {
+    Response::error(
+        404,
+        None,
+        format!("binding {bid} of instance {id} does not exist"),
+    )
 }
 
 /// The provision response body: the records the customer must publish, in
