@@ -385,7 +385,7 @@ fn left_behind(world: &World, counts: Counts) -> Vec<String> {
     let mut left = Vec::new();
     let mut note = |count: usize, what: &str| {
         if count > 0 {
-            left.push(format!("{count} {what}"));
+            left.push(format!("{what}: {count}"));
         }
     };
     note(world.configuration_sets.len(), "SES configuration sets");
