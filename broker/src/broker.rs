@@ -18,8 +18,8 @@ use subtle::ConstantTimeEq as _;
 use crate::aws::Aws;
 use crate::osbapi::{
     Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource, check_ids,
-    check_maintenance_info, check_previous_values, check_query_ids, method_not_allowed,
-    optional_strings, parameters, parse_body, require_object, require_strings,
+    check_maintenance_info, check_previous_values, check_provision, check_query_ids,
+    method_not_allowed, optional_strings, parameters, parse_body, require_object,
 };
 use crate::run::{RunError, drive, drive_or_roll_back};
 use crate::store::{BindingRecord, InstanceRecord, RunKey, Store, StoreError};
@@ -192,9 +192,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
     /// `PUT /v2/service_instances/:id`: synchronous provisioning.
     async fn provision(&mut self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
         let body = parse_body(request.body)?;
-        if let Some(refused) = check_ids(&self.catalog, &body, true)
-            .or_else(|| require_strings(&body, &["organization_guid", "space_guid"]))
-            .or_else(|| require_object(&body, "context"))
+        if let Some(refused) = check_provision(&self.catalog, &body)
             .or_else(|| check_maintenance_info(&body))
             .or_else(|| check_accepts_incomplete(request))
         {

@@ -46,7 +46,7 @@ async fn serve<H: Handler>(
     let api_version = header(header::HeaderName::from_static("x-broker-api-version"));
     let path = uri.path();
     let query = url_decode_pairs(uri.query().unwrap_or(""));
-    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => {
             handler
                 .lock()
@@ -61,12 +61,7 @@ async fn serve<H: Handler>(
                 })
                 .await
         }
-        Err(e) => Response::new(
-            400,
-            serde_json::json!({"description": format!(
-                "cannot read the request body (at most {MAX_BODY_BYTES} bytes): {e}"
-            )}),
-        ),
+        Err(e) => Response::body_too_large(e),
     };
     eprintln!("broker: {method} {path} -> {}", response.status);
     into_axum(response)
