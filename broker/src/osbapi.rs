@@ -296,8 +296,8 @@ pub fn check_maintenance_info(body: &Map<String, Value>) -> Option<Response> {
         .filter(|key| info.get(*key).is_some_and(|value| !value.is_string()))
         .map(|key| format!("maintenance_info.{key}: must be a string"))
         .collect();
-    if !wrong.is_empty() {
-        return Some(Response::bad_request(wrong.join("; ")));
+    if let Some(refused) = refuse(&wrong) {
+        return Some(refused);
     }
     info.get("version").and_then(Value::as_str).map(|version| {
         Response::error(
