@@ -21,3 +21,4 @@ pub mod osbapi;
 pub mod run;
 pub mod sdk;
 pub mod store;
+pub mod telemetry;
