@@ -499,8 +499,8 @@ async fn a_subscription_confirmation_for_another_topic_is_refused_and_not_visite
 #[tokio::test]
 async fn a_subscribe_url_off_the_sns_host_is_refused_and_not_visited() {
     let setup = setup();
-    // SubscribeURL is signed, so only the URL rule can be seen failing here if the check
-    // runs before the signature: it must, or the forged URL would be fetched first.
+    // SubscribeURL is signed, so the edit breaks the signature too; the URL rule must
+    // refuse it first, before the certificate or the URL is fetched.
     let forged = edited(
         "subscription-confirmation-v1.json",
         "SubscribeURL",
