@@ -11,7 +11,7 @@
 )]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -720,26 +720,13 @@ async fn an_expired_pre_seeded_certificate_is_refused_and_nothing_fetched() {
     assert_eq!(sns.gets(), Vec::<String>::new());
 }
 
-/// A fresh directory under the system's temporary one, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str, files: &[(&str, &[u8])]) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("ses-broker-alarms-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        for (file, bytes) in files {
-            std::fs::write(path.join(file), bytes).unwrap();
-        }
-        Self(path)
+/// A fresh temporary directory holding `files`, removed on drop.
+fn temp_dir(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, bytes) in files {
+        std::fs::write(dir.path().join(file), bytes).unwrap();
     }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    dir
 }
 
 #[test]
@@ -751,21 +738,18 @@ fn the_certificate_directory_loader_names_every_problem() {
         ),
         "{missing}"
     );
-    let empty = TempDir::new("empty", &[("README.md", b"certificates go here")]);
-    let error = load_certificate_dir(&empty.0).unwrap_err();
+    let empty = temp_dir(&[("README.md", b"certificates go here")]);
+    let error = load_certificate_dir(empty.path()).unwrap_err();
     assert!(error.ends_with("holds no .pem file; name each certificate as the last segment of its SigningCertURL (SimpleNotificationService-<hash>.pem)"), "{error}");
-    let bad = TempDir::new(
-        "bad",
-        &[
-            (
-                "SimpleNotificationService-a.pem",
-                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-            ),
-            ("SimpleNotificationService-b.pem", &[b'x'; 70_000]),
-            ("SimpleNotificationService-good.pem", &cert("cert.pem")),
-        ],
-    );
-    let error = load_certificate_dir(&bad.0).unwrap_err();
+    let bad = temp_dir(&[
+        (
+            "SimpleNotificationService-a.pem",
+            b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        ),
+        ("SimpleNotificationService-b.pem", &[b'x'; 70_000]),
+        ("SimpleNotificationService-good.pem", &cert("cert.pem")),
+    ]);
+    let error = load_certificate_dir(bad.path()).unwrap_err();
     assert!(
         error.contains("SimpleNotificationService-a.pem: certificate: is not an X.509 certificate"),
         "{error}"
@@ -779,15 +763,12 @@ fn the_certificate_directory_loader_names_every_problem() {
 
 #[test]
 fn the_certificate_directory_skips_other_and_hidden_files() {
-    let dir = TempDir::new(
-        "mixed",
-        &[
-            ("SimpleNotificationService-x.pem", &cert("cert.pem")),
-            (".hidden.pem", b"not a certificate"),
-            ("notes.txt", b"not a certificate"),
-        ],
-    );
-    let loaded = load_certificate_dir(&dir.0).unwrap();
+    let dir = temp_dir(&[
+        ("SimpleNotificationService-x.pem", &cert("cert.pem")),
+        (".hidden.pem", b"not a certificate"),
+        ("notes.txt", b"not a certificate"),
+    ]);
+    let loaded = load_certificate_dir(dir.path()).unwrap();
     assert_eq!(loaded.names(), ["SimpleNotificationService-x.pem"]);
     assert_eq!(loaded.len(), 1);
     assert!(!loaded.is_empty());
