@@ -152,6 +152,14 @@ impl<A: Aws> Broker<A> {
         self.engine.recover().await
     }
 
+    /// Starts the pause operation of every recorded pause not applied yet.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn apply_pauses(&self) -> Result<usize, StoreError> {
+        self.engine.apply_pauses().await
+    }
+
     /// Keeps this process's operations alive and takes over stale ones, forever (spawn it).
     pub fn watch(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         Arc::clone(&self.engine).watch()

@@ -21,6 +21,7 @@ pub mod http;
 pub mod memory;
 pub mod operations;
 pub mod osbapi;
+pub mod pausing;
 pub mod run;
 pub mod sdk;
 pub mod store;
