@@ -19,7 +19,7 @@ mod scenario;
 mod world;
 
 pub use expect::{expect_binding, expect_instance};
-pub use scenario::{Harness, scenario};
+pub use scenario::{Harness, instance_state, scenario};
 #[allow(
     unused_imports,
     reason = "the emulator test reads moto, not the stand-in"
