@@ -29,6 +29,21 @@ pub struct Args {
     /// With `--aws sdk`: send every AWS call to this endpoint (an emulator such as moto).
     #[arg(long, value_name = "URL")]
     pub aws_endpoint: Option<String>,
+    /// Where the state is kept: a SQLite file (created if missing), or a `postgres://` URL
+    /// for several broker processes sharing the work.
+    #[arg(long, value_name = "PATH|URL", default_value = "ses-broker.db")]
+    pub state: String,
+    /// Seconds an operation's process may stay silent before another process (or this one,
+    /// restarted) takes the operation over and resumes it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub operation_lease: u64,
+    /// For crash tests only: abort the process right after the N-th AWS call answers,
+    /// before the answer is saved (what `kill -9` at the worst moment does).
+    #[arg(long, value_name = "N", hide = true)]
+    pub crash_after_aws_calls: Option<u64>,
+    /// How log lines are written: `text` for people, `json` for a log pipeline.
+    #[arg(long, value_enum, default_value_t = crate::telemetry::LogFormat::Text)]
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 /// The value of `--aws`.
@@ -51,6 +66,9 @@ impl Args {
         }
         if self.aws_endpoint.is_some() && self.aws != AwsChoice::Sdk {
             return Err("--aws-endpoint needs --aws sdk".to_owned());
+        }
+        if self.state.trim().is_empty() {
+            return Err("--state must name a SQLite file or a postgres:// URL".to_owned());
         }
         Ok(())
     }
@@ -79,6 +97,33 @@ mod tests {
         assert_eq!(args.username, "USER");
         assert_eq!(args.aws, AwsChoice::Memory);
         assert!(args.config.is_none() && args.aws_endpoint.is_none());
+        assert_eq!(args.state, "ses-broker.db");
+        assert_eq!(args.operation_lease, 30);
+        assert_eq!(args.crash_after_aws_calls, None);
+    }
+
+    #[test]
+    fn state_and_lease() {
+        let args = parse(&[
+            "--password=p",
+            "--state",
+            "postgres://broker@localhost/broker",
+            "--operation-lease",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(args.state, "postgres://broker@localhost/broker");
+        assert_eq!(args.operation_lease, 2);
+        assert!(
+            parse(&["--password=p", "--state", " "])
+                .unwrap_err()
+                .contains("--state")
+        );
+        assert!(
+            parse(&["--password=p", "--operation-lease", "0"])
+                .unwrap_err()
+                .contains("--operation-lease")
+        );
     }
 
     #[test]

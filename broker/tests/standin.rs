@@ -18,20 +18,17 @@ use serde_json::Value;
 use ses_broker::aws::{DriveError, Driver, Ledger, Next};
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::aws::Aws as _;
-use ses_broker_server::broker::Broker;
 use ses_broker_server::config::DEMO;
 use ses_broker_server::memory::InMemoryAws;
-use ses_broker_server::osbapi::Request;
-use ses_broker_server::store::MemoryStore;
 
+use std::time::Duration;
+
+use support::local::Local;
 use support::{Harness, Observed, Unchecked, instance_state, observe_world, report, scenario};
 
-const AUTH: &str = "Basic dXNlcjpwYXNz"; // user:pass
-
 struct StandIn {
-    runtime: tokio::runtime::Runtime,
     aws: Arc<InMemoryAws>,
-    broker: Broker<Arc<InMemoryAws>, MemoryStore>,
+    local: Local<Arc<InMemoryAws>>,
 }
 
 impl StandIn {
@@ -48,17 +45,7 @@ impl StandIn {
             config.default_zone(),
         );
         Self {
-            runtime: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap(),
-            broker: Broker::new(
-                config,
-                Arc::clone(&aws),
-                MemoryStore::default(),
-                "user",
-                "pass",
-            ),
+            local: Local::new(Arc::clone(&aws), config, Duration::from_secs(30)),
             aws,
         }
     }
@@ -66,35 +53,18 @@ impl StandIn {
 
 impl Harness for StandIn {
     fn config(&self) -> &BrokerConfig {
-        self.broker.config()
+        self.local.broker.config()
     }
 
     fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let query = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap();
-                (k.to_owned(), v.to_owned())
-            })
-            .collect();
-        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        let response = self.runtime.block_on(self.broker.handle(&Request {
-            method,
-            path,
-            query,
-            authorization: Some(AUTH),
-            api_version: Some("2.17"),
-            body: &body,
-        }));
+        let response = self.local.call(method, path, body);
         (response.status, response.body)
     }
 
     fn observe(&mut self) -> Observed {
         observe_world(
             &self.aws.world(),
-            self.broker.config().default_zone().as_str(),
+            self.local.broker.config().default_zone().as_str(),
         )
     }
 
@@ -122,7 +92,7 @@ impl StandIn {
         loop {
             match driver.next_operation() {
                 Next::Operation(op) => {
-                    let answer = self.runtime.block_on(self.aws.call(&op));
+                    let answer = self.local.runtime().block_on(self.aws.call(&op));
                     driver.handle_answer(answer)?;
                 }
                 Next::Done => return Ok(driver.into_progress().into_ledger()),
@@ -135,7 +105,7 @@ impl StandIn {
     /// An instance of the customer domain `agency.gov`, provisioned.
     fn provisioned(&self) -> Ledger {
         let state = instance_state(
-            self.broker.config(),
+            self.local.broker.config(),
             "7d2c9b4e-1f3a-4e5d-8c6b-0a9f8e7d6c5b",
             r#"{"domain": "agency.gov", "admin_email": "admin@agency.gov", "enable_feedback_notifications": true}"#,
         );

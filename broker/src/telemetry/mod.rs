@@ -1,0 +1,32 @@
+//! Telemetry: request logs, Prometheus metrics and the health answer (issue 12 items 7
+//! and 8). Nothing here knows the store or the OSBAPI rules; the server wires it in:
+//!
+//! - [`init_logging`] once in `main`, with `--log-format` ([`LogFormat`]);
+//! - one [`Metrics`], cloned wherever something is counted;
+//! - [`observe`] as the router's outermost layer: one log line and one count per request;
+//! - [`serve_metrics`] at `GET /metrics`, [`health_response`] behind `GET /healthz`;
+//! - [`MeteredAws`] around the AWS adapter: every call counted and timed.
+//!
+//! ```
+//! use axum::Router;
+//! use axum::routing::get;
+//! use ses_broker_server::telemetry::{Metrics, observe, serve_metrics};
+//!
+//! let metrics = Metrics::new();
+//! let app: Router = Router::new()
+//!     .route("/metrics", get(serve_metrics).with_state(metrics.clone()))
+//!     .layer(axum::middleware::from_fn_with_state(metrics, observe));
+//! ```
+
+mod endpoints;
+mod logging;
+mod metrics;
+mod route;
+
+pub use endpoints::{health_response, serve_metrics};
+pub use logging::{LogFormat, ORIGINATING_IDENTITY, init_logging, observe};
+pub use metrics::{
+    AwsOutcome, Exposition, MeteredAws, Metrics, OPENMETRICS_CONTENT_TYPE, OperationKind,
+    OperationOutcome, PROMETHEUS_CONTENT_TYPE,
+};
+pub use route::{OTHER, method_label, route_of};
