@@ -106,16 +106,6 @@ pub fn operation_id(kind: Kind) -> String {
     )
 }
 
-fn to_value<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-/// Builds the stored request of an operation.
-#[must_use]
-pub fn request<T: Serialize>(value: &T) -> Value {
-    to_value(value)
-}
-
 impl<A: Aws> Engine<A> {
     fn runner<'a>(&'a self, operation: &'a OperationRow) -> Runner<'a, A> {
         Runner {
