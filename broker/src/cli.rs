@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::telemetry::LogFormat;
+
 /// `ses-broker-server`: an Open Service Broker API v2.17 broker for Amazon SES.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "ses-broker-server", version, about)]
@@ -29,6 +31,10 @@ pub struct Args {
     /// With `--aws sdk`: send every AWS call to this endpoint (an emulator such as moto).
     #[arg(long, value_name = "URL")]
     pub aws_endpoint: Option<String>,
+    /// How to write the logs on standard error: `text` lines for a person, or `json`, one
+    /// object per line, for a log pipeline.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 /// The value of `--aws`.
@@ -79,6 +85,18 @@ mod tests {
         assert_eq!(args.username, "USER");
         assert_eq!(args.aws, AwsChoice::Memory);
         assert!(args.config.is_none() && args.aws_endpoint.is_none());
+        assert_eq!(args.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn log_format_text_or_json() {
+        let args = parse(&["--password", "p", "--log-format", "json"]).unwrap();
+        assert_eq!(args.log_format, LogFormat::Json);
+        assert!(
+            parse(&["--password", "p", "--log-format", "xml"])
+                .unwrap_err()
+                .contains("--log-format")
+        );
     }
 
     #[test]
