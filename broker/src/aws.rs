@@ -35,6 +35,41 @@ impl<T: Aws> Aws for std::sync::Arc<T> {
     }
 }
 
+/// For crash tests: passes calls to `inner` and aborts the process right after the `n`-th
+/// call answers, before the broker saves the answer. That is the worst moment to die (AWS
+/// made the change, the database does not know), which a restarted broker must recover
+/// from. Reached only through the hidden `--crash-after-aws-calls` flag.
+#[derive(Debug)]
+pub struct CrashAfter<A> {
+    inner: A,
+    left: std::sync::atomic::AtomicU64,
+}
+
+impl<A> CrashAfter<A> {
+    /// Aborts after `n` calls.
+    pub const fn new(inner: A, n: u64) -> Self {
+        Self {
+            inner,
+            left: std::sync::atomic::AtomicU64::new(n),
+        }
+    }
+}
+
+impl<A: Aws> Aws for CrashAfter<A> {
+    async fn call(&self, operation: &Operation) -> Answer {
+        let answer = self.inner.call(operation).await;
+        if self.left.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) <= 1 {
+            eprintln!("ses-broker-server: crash test: aborting after {operation}");
+            std::process::abort();
+        }
+        answer
+    }
+
+    fn describe(&self) -> String {
+        format!("{} (crash test)", self.inner.describe())
+    }
+}
+
 /// What an AWS error means to the driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {

@@ -1,12 +1,17 @@
-//! The broker: the OSBAPI endpoints on the core. Each lifecycle request derives the desired
-//! AWS state from the core ([`InstanceState`], [`BindingState`]), lets the core's
-//! [`Driver`] say which AWS calls reach it ([`crate::run`]), and keeps the result in the
-//! [`Store`].
+//! The broker: the OSBAPI endpoints on the core. Each lifecycle request is checked, turned
+//! into a stored operation (the desired AWS state comes from the core: [`InstanceState`],
+//! [`BindingState`]) and run by [`crate::operations`]: synchronously, or with
+//! `accepts_incomplete=true` in the background while the platform polls `last_operation`.
+//! Every request is answered from the [`Store`], so several broker processes can share one
+//! PostgreSQL database.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
-use ses_broker::aws::{BindingState, DriveError, Driver, InstanceState, Ledger, StateError};
+use ses_broker::aws::{BindingState, InstanceState};
 use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
 use ses_broker::instance::UpdateError;
 use ses_broker::params::Context;
@@ -16,28 +21,42 @@ use ses_broker::{BindParams, Binding, BrokerConfig, Catalog, Instance, Provision
 use subtle::ConstantTimeEq as _;
 
 use crate::aws::Aws;
+use crate::operations::{
+    BindRequest, Engine, ProvisionRequest, UpdateRequest, operation_id, owner_name, request,
+};
 use crate::osbapi::{
     Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource, check_ids,
     check_maintenance_info, check_previous_values, check_query_ids, method_not_allowed,
     optional_strings, parameters, parse_body, require_object, require_strings,
 };
-use crate::run::{RunError, drive, drive_or_roll_back};
-use crate::store::{BindingRecord, InstanceRecord, RunKey, Store, StoreError};
+use crate::store::{
+    Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError,
+};
+use crate::telemetry::Metrics;
 
-/// The broker: configuration, the AWS it drives and the store it keeps.
+/// The default time an operation's heartbeat may be silent before another process takes
+/// the operation over.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+
+/// The broker: configuration, the AWS it drives, the store it keeps. Cheap to clone (one
+/// shared engine); every method takes `&self`, so requests run concurrently and the store
+/// serialises what must be.
 #[derive(Debug)]
-pub struct Broker<A, S> {
-    config: BrokerConfig,
+pub struct Broker<A> {
     catalog: Catalog,
     thresholds: Thresholds,
     expected_authorization: String,
-    aws: A,
-    store: S,
+    engine: Arc<Engine<A>>,
 }
 
-impl<A: Aws, S: Store> crate::http::Handler for Broker<A, S> {
-    async fn handle(&mut self, request: &Request<'_>) -> Response {
-        Self::handle(self, request).await
+impl<A> Clone for Broker<A> {
+    fn clone(&self) -> Self {
+        Self {
+            catalog: self.catalog.clone(),
+            thresholds: self.thresholds,
+            expected_authorization: self.expected_authorization.clone(),
+            engine: Arc::clone(&self.engine),
+        }
     }
 }
 
@@ -47,19 +66,7 @@ impl From<StoreError> for Response {
     }
 }
 
-/// A run's failure as an OSBAPI answer: a resource that exists with other settings (say,
-/// an identity another instance owns) is a conflict; anything else is the broker's
-/// failure to reach AWS's state.
-fn run_failed(what: &str, error: &RunError) -> Response {
-    match error {
-        RunError::Drive(DriveError::Mismatch { .. }) => {
-            Response::error(409, None, format!("{what}: {error}"))
-        }
-        _ => Response::internal(format!("{what}: {error}")),
-    }
-}
-
-fn state_failed(error: &StateError) -> Response {
+fn state_failed(error: &impl std::fmt::Display) -> Response {
     Response::internal(format!("broker configuration: {error}"))
 }
 
@@ -73,40 +80,98 @@ fn context(body: &Map<String, Value>) -> Result<Option<Context>, Response> {
     }
 }
 
-impl<A: Aws, S: Store> Broker<A, S> {
+/// Whether the platform accepts an asynchronous answer.
+fn accepts_incomplete(request: &Request<'_>) -> bool {
+    request.query("accepts_incomplete") == Some("true")
+}
+
+fn concurrency_error(busy: &OperationRow) -> Response {
+    Response::error(
+        422,
+        Some("ConcurrencyError"),
+        format!(
+            "instance {} has an operation in progress ({} {}); try again when it finishes",
+            busy.instance_id, busy.kind, busy.id
+        ),
+    )
+}
+
+impl<A: Aws> Broker<A> {
     /// A broker over `aws` and `store` that accepts `username` / `password` in Basic auth.
-    pub fn new(config: BrokerConfig, aws: A, store: S, username: &str, password: &str) -> Self {
+    /// Operations whose heartbeat is silent for `lease` are taken over (see [`Self::watch`]).
+    pub fn new(
+        aws: A,
+        store: Store,
+        metrics: Metrics,
+        username: &str,
+        password: &str,
+        lease: Duration,
+    ) -> Self {
         let token =
             base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
         Self {
-            config,
             catalog: Catalog::cloud_gov(),
             thresholds: Thresholds::cloud_gov(),
             expected_authorization: format!("Basic {token}"),
-            aws,
-            store,
+            engine: Arc::new(Engine {
+                aws,
+                store,
+                metrics,
+                owner: owner_name(),
+                lease,
+            }),
         }
     }
 
     /// The AWS it drives.
-    pub const fn aws(&self) -> &A {
-        &self.aws
+    pub fn aws(&self) -> &A {
+        &self.engine.aws
     }
 
     /// The store.
-    pub const fn store(&self) -> &S {
-        &self.store
+    pub fn store(&self) -> &Store {
+        &self.engine.store
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.engine.metrics
     }
 
     /// The configuration.
-    pub const fn config(&self) -> &BrokerConfig {
-        &self.config
+    pub fn config(&self) -> &BrokerConfig {
+        self.engine.store.config()
     }
 
-    /// Answers one request.
-    pub async fn handle(&mut self, request: &Request<'_>) -> Response {
-        if let Some(refused) = self.authenticate(request) {
-            return refused;
+    /// Takes over now every operation whose process went silent for the lease (at startup:
+    /// the operations a crash interrupted), running each in the background.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn recover(&self) -> Result<usize, StoreError> {
+        self.engine.recover().await
+    }
+
+    /// Keeps this process's operations alive and takes over stale ones, forever (spawn it).
+    pub fn watch(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        Arc::clone(&self.engine).watch()
+    }
+
+    /// `true` when the basic credentials are the broker's (compared in constant time).
+    #[must_use]
+    pub fn authorized(&self, authorization: Option<&str>) -> bool {
+        let given = authorization.unwrap_or("").trim().as_bytes();
+        bool::from(given.ct_eq(self.expected_authorization.as_bytes()))
+    }
+
+    /// Answers one OSBAPI request.
+    pub async fn handle(&self, request: &Request<'_>) -> Response {
+        if !self.authorized(request.authorization) {
+            return Response::error(
+                401,
+                None,
+                "authentication required: HTTP Basic with the broker's username and password",
+            );
         }
         if let Some(refused) = check_api_version(request.api_version) {
             return refused;
@@ -124,17 +189,17 @@ impl<A: Aws, S: Store> Broker<A, S> {
                 "PUT" => self.provision(id, request).await,
                 "PATCH" => self.update(id, request).await,
                 "DELETE" => self.deprovision(id, request).await,
-                "GET" => self.get_instance(id),
+                "GET" => self.get_instance(id).await,
                 _ => Ok(method_not_allowed("GET, PUT, PATCH, DELETE")),
             },
             ("GET", ["", "v2", "service_instances", id, "last_operation"]) => {
-                self.instance_last_operation(id)
+                self.last_operation(id, None).await
             }
             (method, ["", "v2", "service_instances", id, "service_bindings", bid]) => {
                 match method {
                     "PUT" => self.bind(id, bid, request).await,
                     "DELETE" => self.unbind(id, bid, request).await,
-                    "GET" => self.get_binding(id, bid),
+                    "GET" => self.get_binding(id, bid).await,
                     _ => Ok(method_not_allowed("GET, PUT, DELETE")),
                 }
             }
@@ -149,7 +214,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
                     bid,
                     "last_operation",
                 ],
-            ) => self.binding_last_operation(id, bid),
+            ) => self.last_operation(id, Some(bid)).await,
             (
                 _,
                 ["", "v2", "catalog"]
@@ -173,24 +238,57 @@ impl<A: Aws, S: Store> Broker<A, S> {
         result.unwrap_or_else(|refused| refused)
     }
 
-    /// 401 unless the request carries the broker's Basic credentials (compared in constant
-    /// time).
-    fn authenticate(&self, request: &Request<'_>) -> Option<Response> {
-        let given = request.authorization.unwrap_or("").trim().as_bytes();
-        let expected = self.expected_authorization.as_bytes();
-        if bool::from(given.ct_eq(expected)) {
-            None
-        } else {
-            Some(Response::error(
-                401,
-                None,
-                "authentication required: HTTP Basic with the broker's username and password",
-            ))
+    /// Stores `operation` and runs it: waits for it (synchronous) or answers 202. When
+    /// another operation holds the instance: 202 for the same request already accepted
+    /// asynchronously (`same`), 422 `ConcurrencyError` otherwise.
+    async fn start(
+        &self,
+        operation: OperationRow,
+        asynchronous: bool,
+        same: impl FnOnce(&OperationRow) -> bool,
+    ) -> Result<Response, Response> {
+        match self.engine.store.begin(&operation).await? {
+            Begun::Started => {}
+            Begun::Busy(busy) => {
+                return Err(if asynchronous && same(&busy) {
+                    Response::new(202, json!({"operation": busy.id}))
+                } else {
+                    concurrency_error(&busy)
+                });
+            }
+        }
+        let id = operation.id.clone();
+        let done = self.engine.spawn(operation);
+        if asynchronous {
+            return Ok(Response::new(202, json!({"operation": id})));
+        }
+        done.await.map_err(|_| {
+            Response::internal(
+                "the operation's task stopped without an answer; poll last_operation",
+            )
+        })
+    }
+
+    fn new_operation(
+        &self,
+        id: &InstanceId,
+        binding: Option<&BindingId>,
+        kind: Kind,
+        request: Value,
+    ) -> OperationRow {
+        OperationRow {
+            instance_id: id.clone(),
+            binding_id: binding.cloned(),
+            id: operation_id(kind),
+            kind,
+            request,
+            progress: None,
+            owner: self.engine.owner.clone(),
         }
     }
 
-    /// `PUT /v2/service_instances/:id`: synchronous provisioning.
-    async fn provision(&mut self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
+    /// `PUT /v2/service_instances/:id`.
+    async fn provision(&self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
         let body = parse_body(request.body)?;
         if let Some(refused) = check_ids(&self.catalog, &body, true)
             .or_else(|| require_strings(&body, &["organization_guid", "space_guid"]))
@@ -205,7 +303,8 @@ impl<A: Aws, S: Store> Broker<A, S> {
         let params = ProvisionParams::from_value(parameters(&body))
             .map_err(|errors| Response::params(&errors))?;
         let context = context(&body)?.unwrap_or_default();
-        if let Some(existing) = self.store.instance(&id)? {
+        let store = &self.engine.store;
+        if let Some(existing) = store.instance(&id).await? {
             return Ok(if existing.instance.params() == &params {
                 Response::new(200, instance_metadata(&existing))
             } else {
@@ -216,39 +315,24 @@ impl<A: Aws, S: Store> Broker<A, S> {
                 )
             });
         }
-        let instance = Instance::new(&self.config, id.clone(), params)
+        let instance = Instance::new(self.config(), id.clone(), params)
             .map_err(|e| Response::error(400, Some("InvalidParameters"), e.to_string()))?;
-        let state = InstanceState::new(&self.config, &instance, &context, &self.thresholds)
+        let state = InstanceState::new(self.config(), &instance, &context, &self.thresholds)
             .map_err(|e| state_failed(&e))?;
-        let run = RunKey::Instance(id.clone());
-        let driver = drive_or_roll_back(
-            &self.aws,
-            &mut self.store,
-            &run,
-            Driver::provision(state.clone()),
-        )
-        .await
-        .map_err(|e| run_failed("provision", &e))?;
-        let ledger = driver.into_progress().into_ledger();
-        let dkim = ledger
-            .dkim_signing()
-            .ok_or_else(|| Response::internal("provision: the identity has no DKIM tokens"))?;
-        let outputs = instance.outputs(&dkim).map_err(Response::internal)?;
-        let record = InstanceRecord {
-            instance,
+        let stored = request_of(&ProvisionRequest {
+            params: json!(instance.params()),
             context,
             state,
-            ledger,
-            dkim,
-            outputs,
-        };
-        let body = instance_metadata(&record);
-        self.store.put_instance(&id, record)?;
-        Ok(Response::new(201, body))
+        })?;
+        let operation = self.new_operation(&id, None, Kind::Provision, stored.clone());
+        self.start(operation, accepts_incomplete(request), |busy| {
+            busy.kind == Kind::Provision && busy.request.get("params") == stored.get("params")
+        })
+        .await
     }
 
     /// `PATCH /v2/service_instances/:id`: parameter updates; the plan cannot change.
-    async fn update(&mut self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
+    async fn update(&self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
         let body = parse_body(request.body)?;
         if let Some(refused) = check_ids(&self.catalog, &body, false)
             .or_else(|| require_object(&body, "context"))
@@ -260,7 +344,8 @@ impl<A: Aws, S: Store> Broker<A, S> {
         }
         let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
-        let mut record = self.store.instance(&id)?.ok_or_else(not_found)?;
+        let store = &self.engine.store;
+        let record = store.instance(&id).await?.ok_or_else(not_found)?;
         if let Some(plan) = body.get("plan_id").and_then(Value::as_str)
             && plan != PLAN_ID
         {
@@ -276,7 +361,7 @@ impl<A: Aws, S: Store> Broker<A, S> {
         };
         let update = record
             .instance
-            .update(&self.config, &parameters.to_string(), &record.dkim)
+            .update(self.config(), &parameters.to_string(), &record.dkim)
             .map_err(|e| match e {
                 UpdateError::Params(errors) => Response::params(&errors),
                 UpdateError::Instance(e) => {
@@ -286,37 +371,32 @@ impl<A: Aws, S: Store> Broker<A, S> {
             })?;
         let context = context(&body)?.unwrap_or_else(|| record.context.clone());
         let new = update.instance();
-        let outputs = new.outputs(&record.dkim).map_err(Response::internal)?;
-        let state = InstanceState::new(&self.config, new, &context, &self.thresholds)
+        let state = InstanceState::new(self.config(), new, &context, &self.thresholds)
             .map_err(|e| state_failed(&e))?;
-        let run = RunKey::Instance(id.clone());
-        let driver = drive_or_roll_back(
-            &self.aws,
-            &mut self.store,
-            &run,
-            Driver::update(record.ledger.clone(), record.state.clone(), state.clone()),
-        )
-        .await
-        .map_err(|e| run_failed("update", &e))?;
         let changed: Vec<&str> = update.changed_params().iter().map(|f| f.as_str()).collect();
-        let has_bindings = !self.store.binding_ids(&id)?.is_empty();
-        let body = json!({"metadata": {"attributes": {
+        let has_bindings = !store.binding_ids(&id).await?.is_empty();
+        let response = json!({"metadata": {"attributes": {
             "changed_parameters": changed,
             "changed_outputs": update.changed_outputs(),
             "records_to_change": if new.domain_is_generated() { Value::Null } else { json!(update.records()) },
             "bindings_to_recreate": !update.changed_outputs().is_empty() && has_bindings,
         }}});
-        record.ledger = driver.into_progress().into_ledger();
-        record.instance = update.into_instance();
-        record.context = context;
-        record.state = state;
-        record.outputs = outputs;
-        self.store.put_instance(&id, record)?;
-        Ok(Response::new(200, body))
+        let stored = request_of(&UpdateRequest {
+            params: json!(new.params()),
+            context,
+            old: record.state,
+            new: state,
+            response,
+        })?;
+        let operation = self.new_operation(&id, None, Kind::Update, stored.clone());
+        self.start(operation, accepts_incomplete(request), |busy| {
+            busy.kind == Kind::Update && busy.request.get("params") == stored.get("params")
+        })
+        .await
     }
 
     /// `DELETE /v2/service_instances/:id?service_id=..&plan_id=..`.
-    async fn deprovision(&mut self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
+    async fn deprovision(&self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
         if let Some(refused) =
             check_query_ids(&self.catalog, request).or_else(|| check_accepts_incomplete(request))
         {
@@ -324,27 +404,32 @@ impl<A: Aws, S: Store> Broker<A, S> {
         }
         let gone = || Response::new(410, json!({}));
         let id = InstanceId::parse(id).map_err(|_| gone())?;
-        let record = self.store.instance(&id)?.ok_or_else(gone)?;
-        // The platform unbinds first; a binding left over goes with its instance.
-        for bid in self.store.binding_ids(&id)? {
-            if let Some(binding) = self.store.binding(&id, &bid)? {
-                self.remove_binding(&id, &bid, binding.ledger).await?;
-            }
+        if self.engine.store.instance(&id).await?.is_none() {
+            // Being provisioned is not gone: the provision holds the instance.
+            return Err(match self.engine.store.operation(&id).await? {
+                Some(busy) => concurrency_error(&busy),
+                None => gone(),
+            });
         }
-        let run = RunKey::Instance(id.clone());
-        let mut driver = Driver::deprovision(record.ledger);
-        drive(&self.aws, &mut self.store, &run, &mut driver)
-            .await
-            .map_err(|e| run_failed("deprovision", &e))?;
-        self.store.remove_instance(&id)?;
-        Ok(Response::new(200, json!({})))
+        let operation = self.new_operation(&id, None, Kind::Deprovision, json!({}));
+        self.start(operation, accepts_incomplete(request), |busy| {
+            busy.kind == Kind::Deprovision
+        })
+        .await
     }
 
     /// `GET /v2/service_instances/:id`: the stored (normalised) parameters and the records.
-    fn get_instance(&self, id: &str) -> Result<Response, Response> {
+    async fn get_instance(&self, id: &str) -> Result<Response, Response> {
         let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
-        let record = self.store.instance(&id)?.ok_or_else(not_found)?;
+        let store = &self.engine.store;
+        let record = store.instance(&id).await?.ok_or_else(not_found)?;
+        if let Some(busy) = store.operation(&id).await?
+            && busy.kind == Kind::Update
+        {
+            // OSBAPI: an instance being updated cannot be fetched.
+            return Err(concurrency_error(&busy));
+        }
         let mut body = instance_metadata(&record);
         if let Some(object) = body.as_object_mut() {
             object.insert("service_id".to_owned(), json!(SERVICE_ID));
@@ -354,27 +439,36 @@ impl<A: Aws, S: Store> Broker<A, S> {
         Ok(Response::new(200, body))
     }
 
-    /// `GET .../last_operation`: provisioning is synchronous, so an instance that exists has
-    /// succeeded; one this broker deleted is gone.
-    fn instance_last_operation(&self, id: &str) -> Result<Response, Response> {
-        let not_found = || instance_not_found(id);
+    /// `GET .../last_operation` of an instance or (with `bid`) a binding.
+    async fn last_operation(&self, id: &str, bid: Option<&str>) -> Result<Response, Response> {
+        let not_found = || match bid {
+            Some(bid) => binding_not_found(id, bid),
+            None => instance_not_found(id),
+        };
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
-        if self.store.instance(&id)?.is_some() {
-            Ok(Response::new(200, json!({"state": "succeeded"})))
-        } else if self.store.instance_deleted(&id)? {
-            Ok(Response::new(410, json!({})))
-        } else {
-            Err(not_found())
+        let bid = bid
+            .map(|bid| BindingId::parse(bid).map_err(|_| not_found()))
+            .transpose()?;
+        let store = &self.engine.store;
+        let Some(last) = store.last_operation(&id, bid.as_ref()).await? else {
+            return Err(not_found());
+        };
+        if last.state == OpState::Succeeded && matches!(last.kind, Kind::Deprovision | Kind::Unbind)
+        {
+            // OSBAPI: a finished asynchronous delete answers 410 Gone.
+            return Ok(Response::new(410, json!({})));
         }
+        let mut body = json!({"state": last.state.as_str()});
+        if !last.description.is_empty()
+            && let Some(object) = body.as_object_mut()
+        {
+            object.insert("description".to_owned(), json!(last.description));
+        }
+        Ok(Response::new(200, body))
     }
 
-    /// `PUT /v2/service_instances/:id/service_bindings/:bid`: synchronous binding.
-    async fn bind(
-        &mut self,
-        id: &str,
-        bid: &str,
-        request: &Request<'_>,
-    ) -> Result<Response, Response> {
+    /// `PUT /v2/service_instances/:id/service_bindings/:bid`.
+    async fn bind(&self, id: &str, bid: &str, request: &Request<'_>) -> Result<Response, Response> {
         let body = parse_body(request.body)?;
         if let Some(refused) = check_ids(&self.catalog, &body, true)
             .or_else(|| require_object(&body, "context"))
@@ -390,8 +484,9 @@ impl<A: Aws, S: Store> Broker<A, S> {
             .map_err(|errors| Response::params(&errors))?;
         let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
-        let instance = self.store.instance(&id)?.ok_or_else(not_found)?;
-        if let Some(existing) = self.store.binding(&id, &binding_id)? {
+        let store = &self.engine.store;
+        let instance = store.instance(&id).await?.ok_or_else(not_found)?;
+        if let Some(existing) = store.binding(&id, &binding_id).await? {
             return Ok(if existing.binding.plan_details().params() == &params {
                 Response::new(200, binding_body(&existing))
             } else {
@@ -407,55 +502,26 @@ impl<A: Aws, S: Store> Broker<A, S> {
         let context = context(&body)?.unwrap_or_else(|| instance.context.clone());
         let plan = Binding::plan(&instance.instance, binding_id.clone(), params);
         for warning in plan.warnings() {
-            eprintln!("broker: binding {binding_id}: {warning}");
+            tracing::warn!(binding_id = %binding_id, "{warning}");
         }
-        let state = BindingState::new(&self.config, &instance.instance, &plan, &context)
+        let state = BindingState::new(self.config(), &instance.instance, &plan, &context)
             .map_err(|e| state_failed(&e))?;
-        let run = RunKey::Binding(id.clone(), binding_id.clone());
-        let driver = drive_or_roll_back(
-            &self.aws,
-            &mut self.store,
-            &run,
-            Driver::bind(state.clone()),
-        )
-        .await
-        .map_err(|e| run_failed("bind", &e))?;
-        let made = driver
-            .access_key()
-            .cloned()
-            .ok_or_else(|| "the run ended without an access key".to_owned())
-            .and_then(|key| {
-                let binding = plan
-                    .with_access_key(&instance.instance, key)
-                    .map_err(|e| e.to_string())?;
-                let credentials = binding
-                    .credentials(&instance.outputs)
-                    .map_err(|e| e.to_string())?;
-                Ok((binding, credentials))
-            });
-        let ledger = driver.into_progress().into_ledger();
-        let (binding, credentials) = match made {
-            Ok(made) => made,
-            Err(why) => {
-                // Leave nothing behind for a binding the platform will not see.
-                let _ = self.remove_binding(&id, &binding_id, ledger).await;
-                return Err(Response::internal(format!("bind: {why}")));
-            }
-        };
-        let record = BindingRecord {
-            binding,
-            credentials,
+        let stored = request_of(&BindRequest {
+            params: json!(plan.params()),
             state,
-            ledger,
-        };
-        let body = binding_body(&record);
-        self.store.put_binding(&id, &binding_id, record)?;
-        Ok(Response::new(201, body))
+        })?;
+        let operation = self.new_operation(&id, Some(&binding_id), Kind::Bind, stored.clone());
+        self.start(operation, accepts_incomplete(request), |busy| {
+            busy.kind == Kind::Bind
+                && busy.binding_id.as_ref() == Some(&binding_id)
+                && busy.request.get("params") == stored.get("params")
+        })
+        .await
     }
 
     /// `DELETE .../service_bindings/:bid?service_id=..&plan_id=..`.
     async fn unbind(
-        &mut self,
+        &self,
         id: &str,
         bid: &str,
         request: &Request<'_>,
@@ -469,35 +535,33 @@ impl<A: Aws, S: Store> Broker<A, S> {
         let (Ok(id), Ok(bid)) = (InstanceId::parse(id), BindingId::parse(bid)) else {
             return Err(gone());
         };
-        let record = self.store.binding(&id, &bid)?.ok_or_else(gone)?;
-        self.remove_binding(&id, &bid, record.ledger).await?;
-        Ok(Response::new(200, json!({})))
-    }
-
-    /// Deletes what a binding owns in AWS and forgets it.
-    async fn remove_binding(
-        &mut self,
-        id: &InstanceId,
-        bid: &BindingId,
-        ledger: Ledger,
-    ) -> Result<(), Response> {
-        let run = RunKey::Binding(id.clone(), bid.clone());
-        let mut driver = Driver::unbind(ledger);
-        drive(&self.aws, &mut self.store, &run, &mut driver)
-            .await
-            .map_err(|e| run_failed("unbind", &e))?;
-        self.store.remove_binding(id, bid)?;
-        Ok(())
+        let store = &self.engine.store;
+        if store.binding(&id, &bid).await?.is_none() {
+            return Err(match store.operation(&id).await? {
+                Some(busy) if busy.binding_id.as_ref() == Some(&bid) => concurrency_error(&busy),
+                _ => gone(),
+            });
+        }
+        let operation = self.new_operation(&id, Some(&bid), Kind::Unbind, json!({}));
+        self.start(operation, accepts_incomplete(request), |busy| {
+            busy.kind == Kind::Unbind && busy.binding_id.as_ref() == Some(&bid)
+        })
+        .await
     }
 
     /// `GET .../service_bindings/:bid`: the credentials (with secrets, as OSBAPI returns
     /// them) and the parameters.
-    fn get_binding(&self, id: &str, bid: &str) -> Result<Response, Response> {
+    async fn get_binding(&self, id: &str, bid: &str) -> Result<Response, Response> {
         let not_found = || binding_not_found(id, bid);
         let (Ok(id), Ok(bid)) = (InstanceId::parse(id), BindingId::parse(bid)) else {
             return Err(not_found());
         };
-        let record = self.store.binding(&id, &bid)?.ok_or_else(not_found)?;
+        let record = self
+            .engine
+            .store
+            .binding(&id, &bid)
+            .await?
+            .ok_or_else(not_found)?;
         let mut body = binding_body(&record);
         if let Some(object) = body.as_object_mut() {
             object.insert(
@@ -507,19 +571,16 @@ impl<A: Aws, S: Store> Broker<A, S> {
         }
         Ok(Response::new(200, body))
     }
+}
 
-    fn binding_last_operation(&self, id: &str, bid: &str) -> Result<Response, Response> {
-        let not_found = || binding_not_found(id, bid);
-        let (Ok(id), Ok(bid)) = (InstanceId::parse(id), BindingId::parse(bid)) else {
-            return Err(not_found());
-        };
-        if self.store.binding(&id, &bid)?.is_some() {
-            Ok(Response::new(200, json!({"state": "succeeded"})))
-        } else if self.store.binding_deleted(&id, &bid)? {
-            Ok(Response::new(410, json!({})))
-        } else {
-            Err(not_found())
-        }
+fn request_of<T: serde::Serialize>(value: &T) -> Result<Value, Response> {
+    let stored = request(value);
+    if stored.is_null() {
+        Err(Response::internal(
+            "the operation's request does not serialise",
+        ))
+    } else {
+        Ok(stored)
     }
 }
 
@@ -539,7 +600,7 @@ fn binding_not_found(id: &str, bid: &str) -> Response {
 
 /// The provision response body: the records the customer must publish, in
 /// `metadata.attributes` (OSBAPI lets a provision response carry `metadata`).
-fn instance_metadata(record: &InstanceRecord) -> Value {
+pub fn instance_metadata(record: &InstanceRecord) -> Value {
     let instance = &record.instance;
     let mut attributes = Map::new();
     attributes.insert("domain".to_owned(), json!(instance.domain()));
@@ -567,6 +628,6 @@ fn instance_metadata(record: &InstanceRecord) -> Value {
 }
 
 /// The bind response body: the credentials, secrets included (they are what a binding is for).
-fn binding_body(record: &BindingRecord) -> Value {
+pub fn binding_body(record: &BindingRecord) -> Value {
     json!({"credentials": record.credentials.to_json_with_secrets()})
 }

@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
-use crate::telemetry::LogFormat;
-
 /// `ses-broker-server`: an Open Service Broker API v2.17 broker for Amazon SES.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "ses-broker-server", version, about)]
@@ -31,10 +29,21 @@ pub struct Args {
     /// With `--aws sdk`: send every AWS call to this endpoint (an emulator such as moto).
     #[arg(long, value_name = "URL")]
     pub aws_endpoint: Option<String>,
-    /// How to write the logs on standard error: `text` lines for a person, or `json`, one
-    /// object per line, for a log pipeline.
-    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    /// Where the state is kept: a SQLite file (created if missing), or a `postgres://` URL
+    /// for several broker processes sharing the work.
+    #[arg(long, value_name = "PATH|URL", default_value = "ses-broker.db")]
+    pub state: String,
+    /// Seconds an operation's process may stay silent before another process (or this one,
+    /// restarted) takes the operation over and resumes it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub operation_lease: u64,
+    /// For crash tests only: abort the process right after the N-th AWS call answers,
+    /// before the answer is saved (what `kill -9` at the worst moment does).
+    #[arg(long, value_name = "N", hide = true)]
+    pub crash_after_aws_calls: Option<u64>,
+    /// How log lines are written: `text` for people, `json` for a log pipeline.
+    #[arg(long, value_enum, default_value_t = crate::telemetry::LogFormat::Text)]
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 /// The value of `--aws`.
@@ -58,6 +67,9 @@ impl Args {
         if self.aws_endpoint.is_some() && self.aws != AwsChoice::Sdk {
             return Err("--aws-endpoint needs --aws sdk".to_owned());
         }
+        if self.state.trim().is_empty() {
+            return Err("--state must name a SQLite file or a postgres:// URL".to_owned());
+        }
         Ok(())
     }
 }
@@ -69,6 +81,7 @@ mod tests {
         reason = "a failed assertion is how a test reports"
     )]
     use super::*;
+    use crate::telemetry::LogFormat;
 
     fn parse(args: &[&str]) -> Result<Args, String> {
         let args =
@@ -85,6 +98,9 @@ mod tests {
         assert_eq!(args.username, "USER");
         assert_eq!(args.aws, AwsChoice::Memory);
         assert!(args.config.is_none() && args.aws_endpoint.is_none());
+        assert_eq!(args.state, "ses-broker.db");
+        assert_eq!(args.operation_lease, 30);
+        assert_eq!(args.crash_after_aws_calls, None);
         assert_eq!(args.log_format, LogFormat::Text);
     }
 
@@ -96,6 +112,30 @@ mod tests {
             parse(&["--password", "p", "--log-format", "xml"])
                 .unwrap_err()
                 .contains("--log-format")
+        );
+    }
+
+    #[test]
+    fn state_and_lease() {
+        let args = parse(&[
+            "--password=p",
+            "--state",
+            "postgres://broker@localhost/broker",
+            "--operation-lease",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(args.state, "postgres://broker@localhost/broker");
+        assert_eq!(args.operation_lease, 2);
+        assert!(
+            parse(&["--password=p", "--state", " "])
+                .unwrap_err()
+                .contains("--state")
+        );
+        assert!(
+            parse(&["--password=p", "--operation-lease", "0"])
+                .unwrap_err()
+                .contains("--operation-lease")
         );
     }
 

@@ -1,36 +1,61 @@
-//! HTTP on axum: every request goes to [`Broker::handle`](crate::broker::Broker::handle),
-//! which holds the OSBAPI rules; this file only translates between axum and
-//! [`Request`] / [`Response`].
-
-use std::sync::Arc;
+//! HTTP on axum. OSBAPI requests go to [`Broker::handle`], which holds the protocol's
+//! rules; this file translates between axum and [`Request`] / [`Response`], and serves
+//! what a platform runs a service with: `GET /healthz` (no auth: 200 when the database
+//! answers, 503 otherwise) and `GET /metrics` (Prometheus text). Every request, refused
+//! ones included, passes the telemetry layer: one log line and its metrics.
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use tokio::sync::Mutex;
+use axum::routing::get;
 
+use crate::aws::Aws;
+use crate::broker::Broker;
 use crate::osbapi::{MAX_BODY_BYTES, Request, Response};
+use crate::telemetry;
 
-/// What answers a request; the broker, or a test double.
-pub trait Handler: Send + 'static {
-    /// Answers one request.
-    fn handle(
-        &mut self,
-        request: &Request<'_>,
-    ) -> impl std::future::Future<Output = Response> + Send;
-}
-
-/// The router: every path and method reaches `handler`, one request at a time (the store
-/// and the AWS side see one operation at a time, as OSBAPI's per-instance rules need).
-pub fn router<H: Handler>(handler: H) -> Router {
+/// The router: `/healthz`, `/metrics`, and every other path to the OSBAPI broker. Requests
+/// run concurrently; the store holds one operation per instance.
+pub fn router<A: Aws>(broker: Broker<A>) -> Router {
+    let metrics = broker.metrics().clone();
     Router::new()
-        .fallback(serve::<H>)
-        .with_state(Arc::new(Mutex::new(handler)))
+        .route("/healthz", get(healthz::<A>))
+        .route("/metrics", get(metrics_text::<A>))
+        .fallback(serve::<A>)
+        .with_state(broker)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            telemetry::observe,
+        ))
 }
 
-async fn serve<H: Handler>(
-    State(handler): State<Arc<Mutex<H>>>,
+async fn healthz<A: Aws>(State(broker): State<Broker<A>>) -> axum::response::Response {
+    let answer = broker.store().ping().await.map_err(|e| e.to_string());
+    telemetry::health_response(answer.as_ref().copied().map_err(String::as_str))
+}
+
+async fn metrics_text<A: Aws>(
+    State(broker): State<Broker<A>>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    // Gauges are read from the database at scrape time, so every process sharing it
+    // reports the same counts.
+    match broker.store().counts().await {
+        Ok(counts) => {
+            let metrics = broker.metrics();
+            metrics.set_instances("ready", counts.instances);
+            metrics.set_instances("operation_in_progress", counts.instance_operations);
+            metrics.set_bindings("ready", counts.bindings);
+            metrics.set_bindings("operation_in_progress", counts.binding_operations);
+        }
+        Err(e) => tracing::error!(error = %e, "metrics: cannot count instances and bindings"),
+    }
+    telemetry::serve_metrics(State(broker.metrics().clone()), headers).await
+}
+
+async fn serve<A: Aws>(
+    State(broker): State<Broker<A>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -46,11 +71,9 @@ async fn serve<H: Handler>(
     let api_version = header(header::HeaderName::from_static("x-broker-api-version"));
     let path = uri.path();
     let query = url_decode_pairs(uri.query().unwrap_or(""));
-    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => {
-            handler
-                .lock()
-                .await
+            broker
                 .handle(&Request {
                     method: method.as_str(),
                     path,
@@ -61,18 +84,29 @@ async fn serve<H: Handler>(
                 })
                 .await
         }
-        Err(e) => Response::new(
-            400,
-            serde_json::json!({"description": format!(
-                "cannot read the request body (at most {MAX_BODY_BYTES} bytes): {e}"
-            )}),
-        ),
+        Err(e) => too_large_or_unreadable(&e),
     };
-    eprintln!("broker: {method} {path} -> {}", response.status);
     into_axum(response)
 }
 
-fn into_axum(response: Response) -> axum::response::Response {
+/// 413 for a body past [`MAX_BODY_BYTES`], 400 for one that could not be read.
+fn too_large_or_unreadable(error: &axum::Error) -> Response {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return Response::error(
+                413,
+                None,
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            );
+        }
+        source = e.source();
+    }
+    Response::error(400, None, format!("cannot read the request body: {error}"))
+}
+
+/// A [`Response`] as axum's.
+pub fn into_axum(response: Response) -> axum::response::Response {
     let mut reply = axum::response::Response::new(Body::from(response.body.to_string()));
     *reply.status_mut() =
         StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod memory;
+pub mod operations;
 pub mod osbapi;
 pub mod run;
 pub mod sdk;

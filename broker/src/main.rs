@@ -3,6 +3,8 @@
 //! ```text
 //! ses-broker-server --password PASS [--listen 127.0.0.1:8080] [--username USER]
 //!                   [--config FILE] [--aws memory|sdk] [--aws-endpoint URL]
+//!                   [--state ses-broker.db|postgres://...] [--operation-lease SECONDS]
+//!                   [--log-format text|json]
 //! ```
 #![allow(clippy::print_stderr, reason = "a server logs to standard error")]
 
@@ -10,13 +12,16 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use ses_broker::BrokerConfig;
-use ses_broker_server::aws::Aws;
+use std::time::Duration;
+
+use ses_broker_server::aws::{Aws, CrashAfter};
 use ses_broker_server::broker::Broker;
 use ses_broker_server::cli::{Args, AwsChoice};
 use ses_broker_server::memory::InMemoryAws;
 use ses_broker_server::sdk::SdkAws;
-use ses_broker_server::store::MemoryStore;
-use ses_broker_server::{config, http};
+use ses_broker_server::store::Store;
+use ses_broker_server::telemetry::{MeteredAws, Metrics};
+use ses_broker_server::{config, http, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -24,6 +29,10 @@ async fn main() -> ExitCode {
     if let Err(message) = args.check() {
         eprintln!("ses-broker-server: {message}");
         return ExitCode::from(2);
+    }
+    if let Err(e) = telemetry::init_logging(args.log_format) {
+        eprintln!("ses-broker-server: cannot start logging: {e}");
+        return ExitCode::from(1);
     }
     match run(&args).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -87,6 +96,13 @@ fn read_config(text: &str) -> Result<BrokerConfig, String> {
 }
 
 async fn serve<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), String> {
+    match args.crash_after_aws_calls {
+        Some(n) => serve_with(args, config, CrashAfter::new(aws, n)).await,
+        None => serve_with(args, config, aws).await,
+    }
+}
+
+async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), String> {
     eprintln!(
         "ses-broker-server: --aws {}: {}",
         match args.aws {
@@ -95,12 +111,26 @@ async fn serve<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), 
         },
         aws.describe()
     );
+    let store = Store::open(&args.state, config)
+        .await
+        .map_err(|e| format!("--state: {e}"))?;
+    eprintln!(
+        "ses-broker-server: state in {:?} ({})",
+        store.backend(),
+        if matches!(store.backend(), ses_broker_server::store::Backend::Sqlite) {
+            args.state.as_str()
+        } else {
+            "PostgreSQL"
+        }
+    );
+    let metrics = Metrics::new();
     let broker = Broker::new(
-        config,
-        aws,
-        MemoryStore::default(),
+        MeteredAws::new(aws, metrics.clone()),
+        store,
+        metrics,
         &args.username,
         &args.password,
+        Duration::from_secs(args.operation_lease),
     );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -108,6 +138,9 @@ async fn serve<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), 
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    // Operations a crash interrupted are taken over once their lease runs out; the watcher
+    // also keeps this process's own operations alive.
+    tokio::spawn(broker.watch());
     eprintln!("ses-broker-server: listening on http://{local}");
     axum::serve(listener, http::router(broker))
         .with_graceful_shutdown(async {

@@ -9,20 +9,23 @@
 )]
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use ses_broker::aws::{Answer, FailureKind, Operation};
 use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::aws::Aws;
-use ses_broker_server::broker::Broker;
 use ses_broker_server::config::DEMO;
 use ses_broker_server::memory::{InMemoryAws, World};
 use ses_broker_server::osbapi::{Request, Response};
-use ses_broker_server::run::MAX_ATTEMPTS;
-use ses_broker_server::store::MemoryStore;
 
-const AUTH: &str = "Basic dXNlcjpwYXNz"; // user:pass
+mod support;
+
+use ses_broker_server::run::MAX_ATTEMPTS;
+use support::local::Local;
+
+use support::local::AUTH;
 
 /// The stand-in, with a rule that answers some calls itself (a refusal, a throttle).
 struct Faulty {
@@ -51,7 +54,7 @@ impl Aws for Faulty {
     }
 }
 
-type TestBroker = Broker<Arc<Faulty>, MemoryStore>;
+type TestBroker = Local<Arc<Faulty>>;
 
 fn broker_with(rule: Option<(&'static str, Answer, u32)>) -> (TestBroker, Arc<Faulty>) {
     let config = BrokerConfig::from_json(DEMO).unwrap();
@@ -70,13 +73,7 @@ fn broker_with(rule: Option<(&'static str, Answer, u32)>) -> (TestBroker, Arc<Fa
         rule: Mutex::new(rule),
     });
     (
-        Broker::new(
-            config,
-            Arc::clone(&faulty),
-            MemoryStore::default(),
-            "user",
-            "pass",
-        ),
+        Local::new(Arc::clone(&faulty), config, Duration::from_secs(30)),
         faulty,
     )
 }
@@ -85,33 +82,8 @@ fn broker() -> TestBroker {
     broker_with(None).0
 }
 
-fn call(broker: &mut TestBroker, method: &str, target: &str, body: &Value) -> Response {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let query = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap();
-            (k.to_owned(), v.to_owned())
-        })
-        .collect();
-    let body = if body.is_null() {
-        Vec::new()
-    } else {
-        body.to_string().into_bytes()
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(broker.handle(&Request {
-        method,
-        path,
-        query,
-        authorization: Some(AUTH),
-        api_version: Some("2.17"),
-        body: &body,
-    }))
+fn call(broker: &TestBroker, method: &str, target: &str, body: &Value) -> Response {
+    broker.call(method, target, (!body.is_null()).then_some(body))
 }
 
 /// Whether the stand-in holds nothing but the parent zone it started with.
@@ -135,7 +107,7 @@ fn provision(parameters: &Value) -> Value {
 
 #[test]
 fn authentication_and_version_come_first() {
-    let mut broker = broker();
+    let broker = broker();
     for (authorization, version, status) in [
         (None, Some("2.17"), 401),
         (Some("Basic dXNlcjp3cm9uZw=="), Some("2.17"), 401),
@@ -144,10 +116,7 @@ fn authentication_and_version_come_first() {
         (Some(AUTH), Some("2.13"), 200),
         (Some(AUTH), Some("2.99"), 200),
     ] {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let response = runtime.block_on(broker.handle(&Request {
+        let response = broker.runtime().block_on(broker.broker.handle(&Request {
             method: "GET",
             path: "/v2/catalog",
             query: Vec::new(),
@@ -161,12 +130,12 @@ fn authentication_and_version_come_first() {
 
 #[test]
 fn provision_update_bind_unbind_deprovision() {
-    let mut broker = broker();
+    let broker = broker();
     let path = "/v2/service_instances/i-1";
     let params = json!({"domain": "agency.gov", "admin_email": "admin@agency.gov"});
 
     let bad = call(
-        &mut broker,
+        &broker,
         "PUT",
         path,
         &provision(&json!({"domian": "agency.gov"})),
@@ -175,34 +144,23 @@ fn provision_update_bind_unbind_deprovision() {
     assert_eq!(bad.body["error"], "InvalidParameters");
     let mut unknown_plan = provision(&params);
     unknown_plan["plan_id"] = json!("nope");
-    assert_eq!(call(&mut broker, "PUT", path, &unknown_plan).status, 400);
+    assert_eq!(call(&broker, "PUT", path, &unknown_plan).status, 400);
 
-    let created = call(&mut broker, "PUT", path, &provision(&params));
+    let created = call(&broker, "PUT", path, &provision(&params));
     assert_eq!(created.status, 201);
     let records = &created.body["metadata"]["attributes"]["required_records"];
     assert_eq!(records["dkim_record_0"]["type"], "CNAME");
-    assert_eq!(
-        call(&mut broker, "PUT", path, &provision(&params)).status,
-        200
-    );
+    assert_eq!(call(&broker, "PUT", path, &provision(&params)).status, 200);
     let other = json!({"domain": "agency.gov", "admin_email": "other@agency.gov"});
-    assert_eq!(
-        call(&mut broker, "PUT", path, &provision(&other)).status,
-        409
-    );
+    assert_eq!(call(&broker, "PUT", path, &provision(&other)).status, 409);
 
     let update = |parameters: Value| json!({"service_id": SERVICE_ID, "parameters": parameters});
-    let changed = call(
-        &mut broker,
-        "PATCH",
-        path,
-        &update(json!({"domain": "x.gov"})),
-    );
+    let changed = call(&broker, "PATCH", path, &update(json!({"domain": "x.gov"})));
     assert_eq!(changed.status, 400);
     let plan_change = json!({"service_id": SERVICE_ID, "plan_id": "other"});
-    assert_eq!(call(&mut broker, "PATCH", path, &plan_change).status, 422);
+    assert_eq!(call(&broker, "PATCH", path, &plan_change).status, 422);
     let updated = call(
-        &mut broker,
+        &broker,
         "PATCH",
         path,
         &update(json!({"mail_from_subdomain": "mail"})),
@@ -215,7 +173,7 @@ fn provision_update_bind_unbind_deprovision() {
 
     let binding = format!("{path}/service_bindings/b-1");
     let bind = json!({"service_id": SERVICE_ID, "plan_id": PLAN_ID});
-    let bound = call(&mut broker, "PUT", &binding, &bind);
+    let bound = call(&broker, "PUT", &binding, &bind);
     assert_eq!(bound.status, 201);
     let credentials = &bound.body["credentials"];
     assert!(
@@ -225,49 +183,40 @@ fn provision_update_bind_unbind_deprovision() {
             .starts_with("AKIA")
     );
     assert_eq!(credentials["domain"], "mail.agency.gov");
-    let fetched = call(&mut broker, "GET", &binding, &Value::Null);
+    let fetched = call(&broker, "GET", &binding, &Value::Null);
     assert_eq!(fetched.body["credentials"], *credentials);
 
     let ids = format!("service_id={SERVICE_ID}&plan_id={PLAN_ID}");
-    assert_eq!(
-        call(&mut broker, "DELETE", &binding, &Value::Null).status,
-        400
-    );
+    assert_eq!(call(&broker, "DELETE", &binding, &Value::Null).status, 400);
     let unbind = format!("{binding}?{ids}");
-    assert_eq!(
-        call(&mut broker, "DELETE", &unbind, &Value::Null).status,
-        200
-    );
-    assert_eq!(
-        call(&mut broker, "DELETE", &unbind, &Value::Null).status,
-        410
-    );
+    assert_eq!(call(&broker, "DELETE", &unbind, &Value::Null).status, 200);
+    assert_eq!(call(&broker, "DELETE", &unbind, &Value::Null).status, 410);
     let deprovision = format!("{path}?{ids}");
     assert_eq!(
-        call(&mut broker, "DELETE", &deprovision, &Value::Null).status,
+        call(&broker, "DELETE", &deprovision, &Value::Null).status,
         200
     );
     assert_eq!(
-        call(&mut broker, "DELETE", &deprovision, &Value::Null).status,
+        call(&broker, "DELETE", &deprovision, &Value::Null).status,
         410
     );
-    assert_eq!(call(&mut broker, "GET", path, &Value::Null).status, 404);
+    assert_eq!(call(&broker, "GET", path, &Value::Null).status, 404);
 }
 
 #[test]
 fn the_same_domain_under_another_instance_is_a_conflict_and_leaves_nothing() {
-    let mut broker = broker();
+    let broker = broker();
     let params = json!({"domain": "agency.gov", "admin_email": "admin@agency.gov"});
     let first = call(
-        &mut broker,
+        &broker,
         "PUT",
         "/v2/service_instances/i-1",
         &provision(&params),
     );
     assert_eq!(first.status, 201, "{}", first.body);
-    let before = broker.aws().aws.world();
+    let before = broker.broker.aws().aws.world();
     let second = call(
-        &mut broker,
+        &broker,
         "PUT",
         "/v2/service_instances/i-2",
         &provision(&params),
@@ -279,16 +228,16 @@ fn the_same_domain_under_another_instance_is_a_conflict_and_leaves_nothing() {
         "{description}"
     );
     // The second instance's configuration set was rolled back; the first is untouched.
-    assert_eq!(broker.aws().aws.world(), before);
+    assert_eq!(broker.broker.aws().aws.world(), before);
 }
 
 #[test]
 fn a_refused_call_rolls_the_provision_back() {
     let refusal = Answer::failed(FailureKind::Permanent, "AccessDenied", "not allowed");
-    let (mut broker, aws) = broker_with(Some(("PutMetricAlarm", refusal, 1)));
+    let (broker, aws) = broker_with(Some(("PutMetricAlarm", refusal, 1)));
     let params = json!({"admin_email": "admin@agency.gov", "enable_feedback_notifications": true});
     let refused = call(
-        &mut broker,
+        &broker,
         "PUT",
         "/v2/service_instances/i-1",
         &provision(&params),
@@ -309,17 +258,11 @@ fn a_refused_call_rolls_the_provision_back() {
     );
     // Nothing was stored: the platform may try again, and it works.
     assert_eq!(
-        call(
-            &mut broker,
-            "GET",
-            "/v2/service_instances/i-1",
-            &Value::Null
-        )
-        .status,
+        call(&broker, "GET", "/v2/service_instances/i-1", &Value::Null).status,
         404
     );
     let created = call(
-        &mut broker,
+        &broker,
         "PUT",
         "/v2/service_instances/i-1",
         &provision(&params),
@@ -332,9 +275,9 @@ fn throttling_is_retried_then_given_up_and_rolled_back() {
     let throttle = || Answer::failed(FailureKind::Throttling, "Throttling", "Rate exceeded");
     let params = json!({"admin_email": "admin@agency.gov"});
 
-    let (mut broker, _) = broker_with(Some(("CreateTopic", throttle(), 2)));
+    let (broker, _) = broker_with(Some(("CreateTopic", throttle(), 2)));
     let created = call(
-        &mut broker,
+        &broker,
         "PUT",
         "/v2/service_instances/i-1",
         &provision(&params),
@@ -347,9 +290,9 @@ fn throttling_is_retried_then_given_up_and_rolled_back() {
 
     // Throttled as many times as the loop tries: it gives up and rolls back (the rollback
     // makes the call in flight again, then deletes everything).
-    let (mut broker, aws) = broker_with(Some(("CreateTopic", throttle(), MAX_ATTEMPTS)));
+    let (broker, aws) = broker_with(Some(("CreateTopic", throttle(), MAX_ATTEMPTS)));
     let refused = call(
-        &mut broker,
+        &broker,
         "PUT",
         "/v2/service_instances/i-1",
         &provision(&params),

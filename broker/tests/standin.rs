@@ -14,20 +14,17 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use ses_broker::instance::BrokerConfig;
-use ses_broker_server::broker::Broker;
 use ses_broker_server::config::DEMO;
 use ses_broker_server::memory::InMemoryAws;
-use ses_broker_server::osbapi::Request;
-use ses_broker_server::store::MemoryStore;
 
+use std::time::Duration;
+
+use support::local::Local;
 use support::{Harness, Observed, Unchecked, observe_world, report, scenario};
 
-const AUTH: &str = "Basic dXNlcjpwYXNz"; // user:pass
-
 struct StandIn {
-    runtime: tokio::runtime::Runtime,
     aws: Arc<InMemoryAws>,
-    broker: Broker<Arc<InMemoryAws>, MemoryStore>,
+    local: Local<Arc<InMemoryAws>>,
 }
 
 impl StandIn {
@@ -44,17 +41,7 @@ impl StandIn {
             config.default_zone(),
         );
         Self {
-            runtime: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap(),
-            broker: Broker::new(
-                config,
-                Arc::clone(&aws),
-                MemoryStore::default(),
-                "user",
-                "pass",
-            ),
+            local: Local::new(Arc::clone(&aws), config, Duration::from_secs(30)),
             aws,
         }
     }
@@ -62,35 +49,18 @@ impl StandIn {
 
 impl Harness for StandIn {
     fn config(&self) -> &BrokerConfig {
-        self.broker.config()
+        self.local.broker.config()
     }
 
     fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let query = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap();
-                (k.to_owned(), v.to_owned())
-            })
-            .collect();
-        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        let response = self.runtime.block_on(self.broker.handle(&Request {
-            method,
-            path,
-            query,
-            authorization: Some(AUTH),
-            api_version: Some("2.17"),
-            body: &body,
-        }));
+        let response = self.local.call(method, path, body);
         (response.status, response.body)
     }
 
     fn observe(&mut self) -> Observed {
         observe_world(
             &self.aws.world(),
-            self.broker.config().default_zone().as_str(),
+            self.local.broker.config().default_zone().as_str(),
         )
     }
 

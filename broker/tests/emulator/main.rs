@@ -94,6 +94,8 @@ fn start_broker(endpoint: &str, config: &str) -> Result<(Child, String), String>
         ])
         .args(["--aws", "sdk", "--aws-endpoint", endpoint, "--config"])
         .arg(&file)
+        .arg("--state")
+        .arg(dir.join(format!("state-{}.db", config.len())))
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env_remove("AWS_PROFILE")

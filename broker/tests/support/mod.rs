@@ -15,10 +15,15 @@
 use std::collections::BTreeMap;
 
 mod expect;
+pub mod local;
 mod scenario;
 mod world;
 
 pub use expect::{expect_binding, expect_instance};
+#[allow(
+    unused_imports,
+    reason = "the conformance and crash tests drive no scenario"
+)]
 pub use scenario::{Harness, scenario};
 #[allow(
     unused_imports,
