@@ -26,8 +26,8 @@ use crate::operations::{
 };
 use crate::osbapi::{
     Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource, check_ids,
-    check_maintenance_info, check_previous_values, check_query_ids, method_not_allowed,
-    optional_strings, parameters, parse_body, require_object, require_strings,
+    check_maintenance_info, check_previous_values, check_provision, check_query_ids,
+    method_not_allowed, optional_strings, parameters, parse_body, require_object,
 };
 use crate::store::{
     Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError,
@@ -290,9 +290,7 @@ impl<A: Aws> Broker<A> {
     /// `PUT /v2/service_instances/:id`.
     async fn provision(&self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
         let body = parse_body(request.body)?;
-        if let Some(refused) = check_ids(&self.catalog, &body, true)
-            .or_else(|| require_strings(&body, &["organization_guid", "space_guid"]))
-            .or_else(|| require_object(&body, "context"))
+        if let Some(refused) = check_provision(&self.catalog, &body)
             .or_else(|| check_maintenance_info(&body))
             .or_else(|| check_accepts_incomplete(request))
         {

@@ -17,12 +17,13 @@ use std::collections::BTreeMap;
 mod expect;
 pub mod local;
 mod scenario;
+pub mod server;
 mod world;
 
 pub use expect::{expect_binding, expect_instance};
 #[allow(
     unused_imports,
-    reason = "the conformance and crash tests drive no scenario"
+    reason = "the conformance test speaks HTTP only, without the lifecycle scenario"
 )]
 pub use scenario::{Harness, scenario};
 #[allow(
