@@ -26,7 +26,7 @@ use crate::run::{Rolled, RunError, Runner};
 use crate::store::{
     BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError, Write,
 };
-use crate::telemetry::{Metrics, OperationKind, OperationOutcome};
+use crate::telemetry::{Metrics, OperationOutcome};
 
 /// How long a rollback that failed waits before any process tries it again.
 const RETRY_STUCK_AFTER: Duration = Duration::from_secs(60);
@@ -240,14 +240,13 @@ impl<A: Aws> Engine<A> {
     }
 
     fn count(&self, operation: &OperationRow, outcome: OperationOutcome) {
-        let kind: OperationKind = match operation.kind {
+        let kind = match operation.kind {
             Kind::Provision => Lifecycle::Provision,
             Kind::Update => Lifecycle::Update,
             Kind::Deprovision => Lifecycle::Deprovision,
             Kind::Bind => Lifecycle::Bind,
             Kind::Unbind => Lifecycle::Unbind,
-        }
-        .into();
+        };
         self.metrics.record_operation(kind, outcome);
     }
 
