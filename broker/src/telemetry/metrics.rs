@@ -39,6 +39,54 @@ pub struct Exposition {
     pub body: String,
 }
 
+/// The kind of a broker operation: a lifecycle step the core drives, or a pause and its
+/// lifting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationKind {
+    /// A step of the core's: provision, update, deprovision, bind, unbind (and its pause
+    /// steps, labelled as [`Self::Pause`] and [`Self::Resume`] are).
+    Lifecycle(Lifecycle),
+    /// Pause sending on an instance (reputation protection).
+    Pause,
+    /// Lift a pause.
+    Resume,
+}
+
+impl OperationKind {
+    /// The label value: the lifecycle step's name (`provision`, `update`, `deprovision`,
+    /// `bind`, `unbind`), `pause` or `resume`. The core's `PauseSending` and
+    /// `EnableSending` steps are `pause` and `resume` too, so each kind has one label
+    /// however the caller names it.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Lifecycle(Lifecycle::PauseSending) | Self::Pause => "pause",
+            Self::Lifecycle(Lifecycle::EnableSending) | Self::Resume => "resume",
+            Self::Lifecycle(step) => step.as_str(),
+        }
+    }
+}
+
+impl OperationKind {
+    /// One value per label: the core's pause steps as [`Self::Pause`] and [`Self::Resume`].
+    /// Metrics are keyed by the value, so two values with one label would expose the same
+    /// series twice.
+    const fn canonical(self) -> Self {
+        match self {
+            Self::Lifecycle(Lifecycle::PauseSending) => Self::Pause,
+            Self::Lifecycle(Lifecycle::EnableSending) => Self::Resume,
+            other => other,
+        }
+    }
+}
+
+impl From<Lifecycle> for OperationKind {
+    fn from(step: Lifecycle) -> Self {
+        Self::Lifecycle(step).canonical()
+    }
+}
+
 /// How a broker operation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -125,17 +173,7 @@ macro_rules! label_value_via_as_str {
         }
     )*};
 }
-label_value_via_as_str!(OperationOutcome, AwsOutcome);
-
-/// A lifecycle step as a label value (the trait and the type are both foreign).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct KindLabel(Lifecycle);
-
-impl EncodeLabelValue for KindLabel {
-    fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), std::fmt::Error> {
-        encoder.write_str(self.0.as_str())
-    }
-}
+label_value_via_as_str!(OperationKind, OperationOutcome, AwsOutcome);
 
 /// `service:Operation` (`sesv2:CreateEmailIdentity`), kept as its two static halves so that
 /// counting a call allocates nothing.
@@ -175,7 +213,7 @@ struct RouteLabels {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct OperationLabels {
-    kind: KindLabel,
+    kind: OperationKind,
     outcome: OperationOutcome,
 }
 
@@ -320,15 +358,12 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// Counts one finished operation of `kind`, labelled by the core's name for the step
-    /// ([`Lifecycle::as_str`]: `provision`, `update`, `deprovision`, `bind`, `unbind`,
-    /// `pause_sending`, `enable_sending`), so a step the core adds is counted under its own
-    /// name with no change here.
-    pub fn record_operation(&self, kind: Lifecycle, outcome: OperationOutcome) {
+    /// Counts one finished operation (labelled by [`OperationKind::as_str`]).
+    pub fn record_operation(&self, kind: OperationKind, outcome: OperationOutcome) {
         self.families
             .operations
             .get_or_create(&OperationLabels {
-                kind: KindLabel(kind),
+                kind: kind.canonical(),
                 outcome,
             })
             .inc();
@@ -476,8 +511,8 @@ mod tests {
         metrics.record_request(&Method::GET, "/v2/catalog", 200, ms(3));
         metrics.record_request(&Method::GET, "/v2/catalog", 200, ms(4));
         metrics.record_request(&Method::PUT, "/v2/service_instances/abc", 202, ms(12));
-        metrics.record_operation(Lifecycle::Provision, OperationOutcome::Succeeded);
-        metrics.record_operation(Lifecycle::Unbind, OperationOutcome::RolledBack);
+        metrics.record_operation(Lifecycle::Provision.into(), OperationOutcome::Succeeded);
+        metrics.record_operation(Lifecycle::Unbind.into(), OperationOutcome::RolledBack);
         metrics.record_aws_call(&operation("ListKeys"), &Answer::done(), ms(80));
         metrics.record_aws_call(
             &operation("DescribeKey"),
@@ -687,6 +722,37 @@ mod tests {
         assert!(!accepts_openmetrics("application/openmetrics-text-ish"));
     }
 
+    /// The core's pause steps and the broker's own pause kinds are one label each, so a
+    /// dashboard never splits pauses across two series.
+    #[test]
+    fn a_pause_has_one_label_however_it_is_named() {
+        assert_eq!(
+            OperationKind::from(Lifecycle::PauseSending).as_str(),
+            "pause"
+        );
+        assert_eq!(OperationKind::Pause.as_str(), "pause");
+        assert_eq!(
+            OperationKind::from(Lifecycle::EnableSending).as_str(),
+            "resume"
+        );
+        assert_eq!(OperationKind::Resume.as_str(), "resume");
+        assert_eq!(OperationKind::from(Lifecycle::Bind).as_str(), "bind");
+        let metrics = Metrics::new();
+        metrics.record_operation(Lifecycle::PauseSending.into(), OperationOutcome::Succeeded);
+        metrics.record_operation(OperationKind::Pause, OperationOutcome::Succeeded);
+        metrics.record_operation(
+            OperationKind::Lifecycle(Lifecycle::PauseSending),
+            OperationOutcome::Succeeded,
+        );
+        let body = metrics.render(None).unwrap().body;
+        assert!(
+            body.lines()
+                .any(|l| l == r#"ses_broker_operations_total{kind="pause",outcome="succeeded"} 3"#),
+            "{body}"
+        );
+        assert_eq!(body.matches("kind=\"pause\"").count(), 1, "{body}");
+    }
+
     #[test]
     fn each_answer_has_its_outcome() {
         let failed = |kind| Answer::failed(kind, "Code", "message");
@@ -759,7 +825,7 @@ mod tests {
         let metrics = Metrics::new();
         let clone = metrics.clone();
         std::thread::spawn(move || {
-            clone.record_operation(Lifecycle::PauseSending, OperationOutcome::Failed);
+            clone.record_operation(OperationKind::Pause, OperationOutcome::Failed);
         })
         .join()
         .unwrap();
@@ -767,7 +833,7 @@ mod tests {
         let parsed = openmetrics_parser::prometheus::parse_prometheus(&body).unwrap();
         assert!(
             parsed.families["ses_broker_operations_total"]
-                .get_sample_by_label_values(&["pause_sending".to_owned(), "failed".to_owned()])
+                .get_sample_by_label_values(&["pause".to_owned(), "failed".to_owned()])
                 .is_some()
         );
     }

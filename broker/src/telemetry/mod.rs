@@ -35,7 +35,7 @@ mod route;
 pub use endpoints::{health_response, serve_metrics};
 pub use logging::{LogFormat, ORIGINATING_IDENTITY, REQUEST_TARGET, init_logging, observe};
 pub use metrics::{
-    AwsOutcome, Exposition, MeteredAws, Metrics, OPENMETRICS_CONTENT_TYPE, OperationOutcome,
-    PROMETHEUS_CONTENT_TYPE,
+    AwsOutcome, Exposition, MeteredAws, Metrics, OPENMETRICS_CONTENT_TYPE, OperationKind,
+    OperationOutcome, PROMETHEUS_CONTENT_TYPE,
 };
 pub use route::{OTHER, method_label, route_of};

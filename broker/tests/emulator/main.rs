@@ -6,6 +6,9 @@
 //! `GetConfigurationSet` answer from moto the Rust SDK cannot deserialize; those are read
 //! with boto3 (`support/moto_configuration_sets.py`).
 //!
+//! `pause.rs` checks that a pause reaches moto (which does not serve it), through the
+//! recording forwarder in `wire.rs`.
+//!
 //! Ignored by default (it needs moto): `.ci/check-emulator.sh` starts moto and runs it with
 //! `SES_BROKER_EMULATOR=http://127.0.0.1:PORT` and `SES_BROKER_EMULATOR_PYTHON` (a Python
 //! with boto3). Asked to run without them, it fails.
@@ -19,9 +22,11 @@
     reason = "a failed assertion is how a test reports; the tally is printed"
 )]
 
+mod pause;
 mod read;
 #[path = "../support/mod.rs"]
 mod support;
+mod wire;
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};

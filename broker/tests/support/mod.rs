@@ -25,7 +25,7 @@ pub use expect::{expect_binding, expect_instance};
     unused_imports,
     reason = "the conformance test speaks HTTP only, without the lifecycle scenario"
 )]
-pub use scenario::{Harness, scenario};
+pub use scenario::{Harness, instance_state, scenario};
 #[allow(
     unused_imports,
     reason = "the emulator test reads moto, not the stand-in"
