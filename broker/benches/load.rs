@@ -36,11 +36,13 @@ use serde_json::{Value, json};
 use ses_broker::aws::{Answer, Operation};
 use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
 use ses_broker::instance::BrokerConfig;
+use ses_broker_server::alarms::{AlarmReceiver, HttpsSns, ReceiverSettings};
 use ses_broker_server::aws::Aws;
 use ses_broker_server::broker::Broker;
 use ses_broker_server::config::DEMO;
 use ses_broker_server::http;
 use ses_broker_server::memory::{InMemoryAws, World};
+use ses_broker_server::pausing::AlarmEndpoint;
 use ses_broker_server::store::{Counts, Store};
 use ses_broker_server::telemetry::{MeteredAws, Metrics};
 
@@ -152,7 +154,14 @@ fn run() -> Result<bool, String> {
         .local_addr()
         .map_err(|e| format!("the listening address: {e}"))?;
     runtime.spawn(broker.watch());
-    runtime.spawn(async move { axum::serve(listener, http::router(broker)).await });
+    // The alarm endpoint is mounted as the binary mounts it; no cycle posts to it.
+    let receiver = AlarmReceiver::new(
+        broker.config(),
+        HttpsSns::new(),
+        ReceiverSettings::default(),
+    );
+    let alarms = AlarmEndpoint::new(broker.clone(), receiver);
+    runtime.spawn(async move { axum::serve(listener, http::router(broker, alarms)).await });
     let url = format!("http://{address}");
 
     println!(

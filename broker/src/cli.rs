@@ -41,6 +41,12 @@ pub struct Args {
     /// before the answer is saved (what `kill -9` at the worst moment does).
     #[arg(long, value_name = "N", hide = true)]
     pub crash_after_aws_calls: Option<u64>,
+    /// A directory of SNS signing certificates, each named as the last segment of its URL
+    /// (`SimpleNotificationService-....pem`): used instead of fetching them, for
+    /// deployments without internet egress. They must still pass the URL rules and be
+    /// inside their validity period.
+    #[arg(long, value_name = "DIR")]
+    pub sns_certificates: Option<PathBuf>,
     /// How log lines are written: `text` for people, `json` for a log pipeline.
     #[arg(long, value_enum, default_value_t = crate::telemetry::LogFormat::Text)]
     pub log_format: crate::telemetry::LogFormat,
@@ -81,6 +87,7 @@ mod tests {
         reason = "a failed assertion is how a test reports"
     )]
     use super::*;
+    use crate::telemetry::LogFormat;
 
     fn parse(args: &[&str]) -> Result<Args, String> {
         let args =
@@ -100,6 +107,18 @@ mod tests {
         assert_eq!(args.state, "ses-broker.db");
         assert_eq!(args.operation_lease, 30);
         assert_eq!(args.crash_after_aws_calls, None);
+        assert_eq!(args.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn log_format_text_or_json() {
+        let args = parse(&["--password", "p", "--log-format", "json"]).unwrap();
+        assert_eq!(args.log_format, LogFormat::Json);
+        assert!(
+            parse(&["--password", "p", "--log-format", "xml"])
+                .unwrap_err()
+                .contains("--log-format")
+        );
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! `GetConfigurationSet` answer from moto the Rust SDK cannot deserialize; those are read
 //! with boto3 (`support/moto_configuration_sets.py`).
 //!
+//! `pause.rs` checks that a pause reaches moto (which does not serve it), through the
+//! recording forwarder in `wire.rs`.
+//!
 //! Ignored by default (it needs moto): `.ci/check-emulator.sh` starts moto and runs it with
 //! `SES_BROKER_EMULATOR=http://127.0.0.1:PORT` and `SES_BROKER_EMULATOR_PYTHON` (a Python
 //! with boto3). Asked to run without them, it fails.
@@ -19,20 +22,18 @@
     reason = "a failed assertion is how a test reports; the tally is printed"
 )]
 
+mod pause;
 mod read;
 #[path = "../support/mod.rs"]
 mod support;
-
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+mod wire;
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::config::{CallerIdentity, with_identity};
 
+use support::server::{Server, agent, basic, send};
 use support::{Harness, Observed, Unchecked, report, scenario};
 
 const REGION: &str = "us-gov-west-1";
@@ -64,76 +65,24 @@ struct Moto {
     sdk: SdkConfig,
     python: String,
     config: BrokerConfig,
-    broker: Child,
-    url: String,
+    broker: Server,
     agent: ureq::Agent,
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.broker.kill();
-        let _ = self.broker.wait();
-    }
-}
-
-/// Starts the broker binary with `config` (JSON) against `endpoint`; answers the child and
-/// its URL, or the first lines it printed when it exits instead of listening.
-fn start_broker(endpoint: &str, config: &str) -> Result<(Child, String), String> {
-    let dir = std::env::temp_dir().join(format!("ses-broker-emulator-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("config-{}.json", config.len()));
-    std::fs::write(&file, config).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ses-broker-server"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--username",
-            USER,
-            "--password",
-            PASSWORD,
-        ])
-        .args(["--aws", "sdk", "--aws-endpoint", endpoint, "--config"])
-        .arg(&file)
-        .arg("--state")
-        .arg(dir.join(format!("state-{}.db", config.len())))
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env_remove("AWS_PROFILE")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            // Everything the broker logs goes to the test's output; the address line
-            // also to the channel.
-            eprintln!("{line}");
-            if let Some(url) = line.strip_prefix("ses-broker-server: listening on ") {
-                let _ = tx.send(Ok(url.to_owned()));
-            } else if !line.starts_with("aws:") && !line.starts_with("broker:") {
-                let _ = tx.send(Err(line));
-            }
-        }
-    });
-    let mut said = Vec::new();
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(url)) => return Ok((child, url)),
-            Ok(Err(line)) => said.push(line),
-            Err(_) => {
-                let _ = child.kill();
-                return Err(said.join("\n"));
-            }
-        }
-        if let Ok(Some(_)) = child.try_wait() {
-            std::thread::sleep(Duration::from_millis(100));
-            while let Ok(Err(line)) = rx.try_recv() {
-                said.push(line);
-            }
-            return Err(said.join("\n"));
-        }
-    }
+/// Starts the broker binary with `config` (JSON) against `endpoint`; answers the server,
+/// or the lines it printed when it exits instead of listening.
+fn start_broker(endpoint: &str, config: &str) -> Result<Server, String> {
+    Server::start(|command, dir| {
+        let file = dir.join("config.json");
+        std::fs::write(&file, config).unwrap();
+        command
+            .args(["--username", USER, "--password", PASSWORD])
+            .args(["--aws", "sdk", "--aws-endpoint", endpoint, "--config"])
+            .arg(&file)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env_remove("AWS_PROFILE");
+    })
 }
 
 impl Moto {
@@ -200,8 +149,7 @@ impl Moto {
         let mut other = file.clone();
         other["account_id"] = json!("111122223333");
         match start_broker(&endpoint, &other.to_string()) {
-            Ok((mut child, _)) => {
-                let _ = child.kill();
+            Ok(_) => {
                 panic!("the broker started with another account's configuration");
             }
             Err(said) => assert!(
@@ -211,24 +159,19 @@ impl Moto {
             ),
         }
 
-        let (broker, url) = start_broker(&endpoint, &file.to_string())
+        let broker = start_broker(&endpoint, &file.to_string())
             .unwrap_or_else(|said| panic!("the broker did not start:\n{said}"));
         // The test derives the desired state from the configuration the broker read: the
         // file with STS's account and principal.
         let config =
             BrokerConfig::from_json(&with_identity(&file.to_string(), &identity).unwrap()).unwrap();
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .new_agent();
+        let agent = agent();
         Self {
             runtime,
             sdk,
             python,
             config,
             broker,
-            url,
             agent,
         }
     }
@@ -240,23 +183,18 @@ impl Harness for Moto {
     }
 
     fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.url);
-        let token = {
-            use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
-        };
-        let request = ureq::http::Request::builder()
-            .method(method)
-            .uri(&url)
-            .header("Authorization", format!("Basic {token}"))
-            .header("X-Broker-API-Version", "2.17")
-            .header("Content-Type", "application/json")
-            .body(body.map(ToString::to_string).unwrap_or_default())
-            .unwrap();
-        let mut response = self.agent.run(request).unwrap();
-        let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let reply = send(
+            &self.agent,
+            method,
+            &format!("{}{path}", self.broker.url()),
+            &[
+                ("Authorization", &basic(USER, PASSWORD)),
+                ("X-Broker-API-Version", "2.17"),
+                ("Content-Type", "application/json"),
+            ],
+            body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+        );
+        (reply.status, reply.body)
     }
 
     fn observe(&mut self) -> Observed {

@@ -17,14 +17,15 @@ use std::collections::BTreeMap;
 mod expect;
 pub mod local;
 mod scenario;
+pub mod server;
 mod world;
 
 pub use expect::{expect_binding, expect_instance};
 #[allow(
     unused_imports,
-    reason = "the conformance and crash tests drive no scenario"
+    reason = "the conformance test speaks HTTP only, without the lifecycle scenario"
 )]
-pub use scenario::{Harness, scenario};
+pub use scenario::{Harness, instance_state, scenario};
 #[allow(
     unused_imports,
     reason = "the emulator test reads moto, not the stand-in"

@@ -49,6 +49,19 @@ fn context_value() -> Value {
     })
 }
 
+/// The desired state of instance `id` of `config` provisioned with `parameters` (JSON), in
+/// the scenario's context: for a test that drives the core's `Driver` itself.
+pub fn instance_state(config: &BrokerConfig, id: &str, parameters: &str) -> InstanceState {
+    let instance = Instance::new(
+        config,
+        id.parse().unwrap(),
+        ProvisionParams::from_json(parameters).unwrap(),
+    )
+    .unwrap();
+    let context = Context::from_value(&context_value()).unwrap();
+    InstanceState::new(config, &instance, &context, &Thresholds::cloud_gov()).unwrap()
+}
+
 const IDS: &str =
     "service_id=260f2ead-b9e9-48b5-9a01-6e3097208ad7&plan_id=35ffb84b-a898-442e-b5f9-0a6a5229827d";
 
