@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 mod expect;
 pub mod local;
+pub mod process;
 mod scenario;
 mod world;
 
