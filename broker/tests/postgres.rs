@@ -936,7 +936,11 @@ fn a_provision_racing_a_finishing_one_gets_409_not_a_second_instance() {
                 .map(|_| {
                     let (id, other, b) = (&id, &other, &b);
                     s.spawn(move || {
-                        std::thread::sleep(Duration::from_millis(5));
+                        // Not before the first provision holds the instance.
+                        let path = format!("{}/last_operation", instance_path(id));
+                        while b.call("GET", &path, None).0 == 404 {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
                         hammer(LIMIT, || b.call("PUT", &instance_path(id), Some(other)))
                     })
                 })
