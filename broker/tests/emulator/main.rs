@@ -19,29 +19,27 @@
     reason = "a failed assertion is how a test reports; the tally is printed"
 )]
 
+mod crash;
 mod read;
 #[path = "../support/mod.rs"]
 mod support;
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::config::{CallerIdentity, with_identity};
 
+use support::process::{self, Process};
 use support::{Harness, Observed, Unchecked, report, scenario};
 
 const REGION: &str = "us-gov-west-1";
 const PARENT_ZONE: &str = "appmail.cloud.gov";
-const USER: &str = "broker-user";
-const PASSWORD: &str = "emulator-test";
 
 /// What moto cannot show.
-const UNCHECKED: &[Unchecked] = &[
+pub(crate) const UNCHECKED: &[Unchecked] = &[
     (
         "ses identity",
         "ConfigurationSetName",
@@ -59,85 +57,23 @@ const UNCHECKED: &[Unchecked] = &[
     ),
 ];
 
-struct Moto {
+/// moto, reached by the AWS SDK for Rust (to read its state back) and by brokers started
+/// against it.
+pub(crate) struct Emulator {
     runtime: tokio::runtime::Runtime,
     sdk: SdkConfig,
     python: String,
-    config: BrokerConfig,
-    broker: Child,
-    url: String,
-    agent: ureq::Agent,
+    endpoint: String,
+    identity: CallerIdentity,
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.broker.kill();
-        let _ = self.broker.wait();
-    }
-}
+/// One test at a time: each starts from an empty moto.
+static EMULATOR: Mutex<()> = Mutex::new(());
 
-/// Starts the broker binary with `config` (JSON) against `endpoint`; answers the child and
-/// its URL, or the first lines it printed when it exits instead of listening.
-fn start_broker(endpoint: &str, config: &str) -> Result<(Child, String), String> {
-    let dir = std::env::temp_dir().join(format!("ses-broker-emulator-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("config-{}.json", config.len()));
-    std::fs::write(&file, config).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ses-broker-server"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--username",
-            USER,
-            "--password",
-            PASSWORD,
-        ])
-        .args(["--aws", "sdk", "--aws-endpoint", endpoint, "--config"])
-        .arg(&file)
-        .arg("--state")
-        .arg(dir.join(format!("state-{}.db", config.len())))
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env_remove("AWS_PROFILE")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            // Everything the broker logs goes to the test's output; the address line
-            // also to the channel.
-            eprintln!("{line}");
-            if let Some(url) = line.strip_prefix("ses-broker-server: listening on ") {
-                let _ = tx.send(Ok(url.to_owned()));
-            } else if !line.starts_with("aws:") && !line.starts_with("broker:") {
-                let _ = tx.send(Err(line));
-            }
-        }
-    });
-    let mut said = Vec::new();
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(url)) => return Ok((child, url)),
-            Ok(Err(line)) => said.push(line),
-            Err(_) => {
-                let _ = child.kill();
-                return Err(said.join("\n"));
-            }
-        }
-        if let Ok(Some(_)) = child.try_wait() {
-            std::thread::sleep(Duration::from_millis(100));
-            while let Ok(Err(line)) = rx.try_recv() {
-                said.push(line);
-            }
-            return Err(said.join("\n"));
-        }
-    }
-}
-
-impl Moto {
-    fn new() -> Self {
+impl Emulator {
+    /// moto at `SES_BROKER_EMULATOR`, emptied, for this test alone (while the guard lives).
+    pub(crate) fn take() -> (Self, MutexGuard<'static, ()>) {
+        let guard = EMULATOR.lock().unwrap_or_else(PoisonError::into_inner);
         let endpoint = std::env::var("SES_BROKER_EMULATOR").expect(
             "SES_BROKER_EMULATOR=http://127.0.0.1:PORT (moto's server) is required: run .ci/check-emulator.sh",
         );
@@ -168,10 +104,28 @@ impl Moto {
                 arn: out.arn().unwrap().to_owned(),
             }
         });
-        // The parent zone of generated domains exists before the broker runs, as in a real
-        // account.
-        let parent = runtime.block_on(async {
-            aws_sdk_route53::Client::new(&sdk)
+        let emulator = Self {
+            runtime,
+            sdk,
+            python,
+            endpoint,
+            identity,
+        };
+        emulator.reset();
+        (emulator, guard)
+    }
+
+    /// Empties moto (every service).
+    pub(crate) fn reset(&self) {
+        let answer = ureq::post(format!("{}/moto-api/reset", self.endpoint)).send_empty();
+        assert!(answer.is_ok(), "moto did not reset: {answer:?}");
+    }
+
+    /// A broker configuration (JSON) for this account, with a parent zone for generated
+    /// domains made now, as it exists in a real account before the broker runs.
+    pub(crate) fn configuration(&self) -> Value {
+        let parent = self.runtime.block_on(async {
+            aws_sdk_route53::Client::new(&self.sdk)
                 .create_hosted_zone()
                 .name(PARENT_ZONE)
                 .caller_reference(format!("parent-{}", std::process::id()))
@@ -186,50 +140,91 @@ impl Moto {
         });
         let platform_topic = format!(
             "arn:aws-us-gov:sns:{REGION}:{}:platform-email",
-            identity.account
+            self.identity.account
         );
-        let file = json!({
+        json!({
             "region": REGION,
             "default_zone": PARENT_ZONE,
             "parent_hosted_zone_id": parent,
             "environment": "ci",
             "platform_topic_arns": [platform_topic],
-        });
+        })
+    }
 
+    /// The configuration a broker reads from `file`: the file with STS's account and
+    /// principal (the desired state is derived from it).
+    pub(crate) fn broker_config(&self, file: &Value) -> BrokerConfig {
+        BrokerConfig::from_json(&with_identity(&file.to_string(), &self.identity).unwrap()).unwrap()
+    }
+
+    /// Starts `ses-broker-server --aws sdk` against moto with the configuration `file`
+    /// (written beside `state`), its state in the SQLite file `state`, and `extra` flags.
+    pub(crate) fn broker(
+        &self,
+        name: &str,
+        file: &Value,
+        state: &Path,
+        extra: &[&str],
+    ) -> Result<Process, String> {
+        let config = state.with_extension("json");
+        std::fs::write(&config, file.to_string()).unwrap();
+        let mut command = process::command();
+        command
+            .args(["--aws", "sdk", "--aws-endpoint", &self.endpoint, "--config"])
+            .arg(&config)
+            .arg("--state")
+            .arg(state)
+            .args(extra)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env_remove("AWS_PROFILE");
+        process::start(name, command)
+    }
+
+    /// Everything moto holds, normalised.
+    pub(crate) fn observe(&self) -> Observed {
+        let sets = read::configuration_sets(&self.python, &self.endpoint);
+        let mut observed = self.runtime.block_on(read::read(&self.sdk));
+        for (name, settings) in sets() {
+            observed
+                .snapshot
+                .insert(format!("ses configuration-set {name}"), settings);
+        }
+        observed
+    }
+}
+
+/// The lifecycle's harness: one broker on moto.
+struct Moto {
+    emulator: Emulator,
+    config: BrokerConfig,
+    broker: Process,
+    _state: tempfile::TempDir,
+}
+
+impl Moto {
+    fn new(emulator: Emulator) -> Self {
+        let file = emulator.configuration();
+        let state = tempfile::tempdir().unwrap();
         // A configuration naming another account than the credentials' is refused.
         let mut other = file.clone();
         other["account_id"] = json!("111122223333");
-        match start_broker(&endpoint, &other.to_string()) {
-            Ok((mut child, _)) => {
-                let _ = child.kill();
-                panic!("the broker started with another account's configuration");
-            }
+        match emulator.broker("other-account", &other, &state.path().join("other.db"), &[]) {
+            Ok(_) => panic!("the broker started with another account's configuration"),
             Err(said) => assert!(
                 said.contains("account_id: the configuration names \"111122223333\"")
-                    && said.contains(&identity.account),
+                    && said.contains(&emulator.identity.account),
                 "{said}"
             ),
         }
-
-        let (broker, url) = start_broker(&endpoint, &file.to_string())
+        let broker = emulator
+            .broker("broker", &file, &state.path().join("state.db"), &[])
             .unwrap_or_else(|said| panic!("the broker did not start:\n{said}"));
-        // The test derives the desired state from the configuration the broker read: the
-        // file with STS's account and principal.
-        let config =
-            BrokerConfig::from_json(&with_identity(&file.to_string(), &identity).unwrap()).unwrap();
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .new_agent();
         Self {
-            runtime,
-            sdk,
-            python,
-            config,
+            config: emulator.broker_config(&file),
+            emulator,
             broker,
-            url,
-            agent,
+            _state: state,
         }
     }
 }
@@ -240,33 +235,11 @@ impl Harness for Moto {
     }
 
     fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.url);
-        let token = {
-            use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
-        };
-        let request = ureq::http::Request::builder()
-            .method(method)
-            .uri(&url)
-            .header("Authorization", format!("Basic {token}"))
-            .header("X-Broker-API-Version", "2.17")
-            .header("Content-Type", "application/json")
-            .body(body.map(ToString::to_string).unwrap_or_default())
-            .unwrap();
-        let mut response = self.agent.run(request).unwrap();
-        let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        self.broker.call(method, path, body)
     }
 
     fn observe(&mut self) -> Observed {
-        let mut observed = self.runtime.block_on(read::read(&self.sdk));
-        for (name, settings) in read::configuration_sets(&self.python, &self.url_of_emulator()) {
-            observed
-                .snapshot
-                .insert(format!("ses configuration-set {name}"), settings);
-        }
-        observed
+        self.emulator.observe()
     }
 
     fn unchecked(&self) -> Vec<Unchecked> {
@@ -278,16 +251,11 @@ impl Harness for Moto {
     }
 }
 
-impl Moto {
-    fn url_of_emulator(&self) -> String {
-        std::env::var("SES_BROKER_EMULATOR").unwrap()
-    }
-}
-
 #[test]
 #[ignore = "needs moto's server: .ci/check-emulator.sh starts it and runs this test"]
 fn lifecycle_against_moto_matches_the_desired_state() {
-    let mut moto = Moto::new();
+    let (emulator, _one_at_a_time) = Emulator::take();
+    let mut moto = Moto::new(emulator);
     let tally = scenario(&mut moto, false);
     report("moto", &tally, UNCHECKED);
     println!(

@@ -20,12 +20,15 @@ pub mod process;
 mod scenario;
 mod world;
 
-pub use expect::{expect_binding, expect_instance};
+pub use expect::expect_all;
 #[allow(
     unused_imports,
     reason = "the conformance and crash tests drive no scenario"
 )]
-pub use scenario::{Harness, scenario};
+pub use scenario::{
+    BINDING, Harness, IDS, INSTANCE_A, INSTANCE_B, bind_body, context_value, provision_body,
+    scenario,
+};
 #[allow(
     unused_imports,
     reason = "the emulator test reads moto, not the stand-in"
