@@ -27,7 +27,7 @@ use ses_broker_server::store::Store;
 use crate::support::process::Process;
 use crate::support::{
     BINDING, IDS, INSTANCE_B, Observed, Snapshot, Tally, bind_body, compare, context_value,
-    expect_all, kind, provision_body, report,
+    differences, expect_all, kind, provision_body, report,
 };
 use crate::{Emulator, UNCHECKED};
 
@@ -98,6 +98,24 @@ impl Step {
         path
     }
 
+    /// What the broker holds before the step: `(instance, binding)`.
+    const fn before(self) -> (bool, bool) {
+        match self {
+            Self::Provision => (false, false),
+            Self::Bind => (true, false),
+            Self::Deprovision => (true, true),
+        }
+    }
+
+    /// What the broker holds once the step is done.
+    const fn after(self) -> (bool, bool) {
+        match self {
+            Self::Provision => (true, false),
+            Self::Bind => (true, true),
+            Self::Deprovision => (false, false),
+        }
+    }
+
     /// Whether `last_operation` says the step is done: succeeded, or, for a deletion, gone.
     fn done(self, (status, body): &(u16, Value)) -> bool {
         match self {
@@ -107,9 +125,41 @@ impl Step {
     }
 }
 
+/// How a resumed run that moto cannot let finish must end instead (see [`MOTO_CANNOT`]).
+#[derive(Clone, Copy, Debug)]
+enum Instead {
+    /// `failed`, and AWS back to what it held before the step.
+    RolledBack,
+    /// `failed`, the instance still recorded for the platform to try again; what is left
+    /// in AWS is counted, not compared.
+    Stopped,
+}
+
+/// Crashes after which moto cannot let the resumed run reach its end: `(step, the call the
+/// crash followed, how the run must end instead, why)`. A crash listed here whose run
+/// finishes fails the test: moto then serves it, and the entry goes.
+const MOTO_CANNOT: &[(&str, &str, Instead, &str)] = &[
+    (
+        "Provision",
+        "sesv2:CreateConfigurationSet",
+        Instead::RolledBack,
+        "the resumed create finds the set and reads it back with GetConfigurationSet, whose answer from moto the Rust SDK cannot deserialize (reference/aws-emulator.md), so the provision rolls back",
+    ),
+    (
+        "Deprovision",
+        "sesv2:DeleteConfigurationSet",
+        Instead::Stopped,
+        "the resumed delete of the set moto already deleted answers 500 (moto 5.2.5 fails on a missing set; AWS answers NotFoundException, which the broker takes as deleted, as crash.rs checks against the stand-in), so the deprovision gives up after its retries with what is left recorded",
+    ),
+];
+
 /// `last_operation`'s answer in a few words.
 fn said((status, body): &(u16, Value)) -> String {
     match body["state"].as_str() {
+        Some("failed") => format!(
+            "failed ({})",
+            body["description"].as_str().unwrap_or("no description")
+        ),
         Some(state) if *status == 200 => state.to_owned(),
         _ if *status == 410 => "gone (410)".to_owned(),
         _ => format!("{status} {body}"),
@@ -188,39 +238,41 @@ impl<'e> Attempt<'e> {
         )
     }
 
-    /// What must exist once the step is done (`broker` hands out the binding's key).
-    fn expected(&self, step: Step, broker: &Process, observed: &Observed) -> Snapshot {
+    /// What must exist in AWS when the broker holds the instance (`instance`) and the
+    /// binding (`binding`, whose key `broker` hands out).
+    fn expected(
+        &self,
+        (instance, binding): (bool, bool),
+        broker: &Process,
+        observed: &Observed,
+    ) -> Snapshot {
         let context = Context::from_value(&context_value()).unwrap();
-        let instance = Instance::new(
+        let made = Instance::new(
             &self.config,
             InstanceId::parse(INSTANCE_B).unwrap(),
             ProvisionParams::from_value(&instance_params()).unwrap(),
         )
         .unwrap();
-        let binding = matches!(step, Step::Bind).then(|| {
+        let binding = binding.then(|| {
             let (status, body) = broker.call("GET", &binding_path(), None);
             assert_eq!(status, 200, "the binding: {body}");
             let plan = Binding::plan(
-                &instance,
+                &made,
                 BindingId::parse(BINDING).unwrap(),
                 BindParams::from_value(&binding_params()).unwrap(),
             );
-            let state = BindingState::new(&self.config, &instance, &plan, &context).unwrap();
+            let state = BindingState::new(&self.config, &made, &plan, &context).unwrap();
             let key = body["credentials"]["aws_access_key_id"]
                 .as_str()
                 .unwrap()
                 .to_owned();
             (state, key)
         });
-        let instances = match step {
-            Step::Deprovision => Vec::new(),
-            Step::Provision | Step::Bind => vec![&instance],
-        };
         expect_all(
             &self.config,
             &context,
             &Thresholds::cloud_gov(),
-            instances,
+            instance.then_some(&made),
             binding.as_ref().map(|(state, key)| (state, key.as_str())),
             observed,
         )
@@ -261,6 +313,7 @@ fn crash_after_every_call(step: Step) {
     let (emulator, _one_at_a_time) = Emulator::take();
     let started = Instant::now();
     let mut tally = Tally::default();
+    let mut problems: Vec<String> = Vec::new();
 
     // The uninterrupted run: its calls, and its end compared with the desired state.
     let attempt = Attempt::new(&emulator);
@@ -274,7 +327,7 @@ fn crash_after_every_call(step: Step) {
     let observed = emulator.observe();
     compare(
         &format!("moto {step:?} uninterrupted"),
-        &attempt.expected(step, &broker, &observed),
+        &attempt.expected(step.after(), &broker, &observed),
         &observed.snapshot,
         UNCHECKED,
         &mut tally,
@@ -320,35 +373,97 @@ fn crash_after_every_call(step: Step) {
 
         let survivor = attempt.broker(&format!("restart-{k}"), &[]);
         let last = survivor.wait(&path, LIMIT);
-        assert!(
-            step.done(&last),
-            "{step:?} k={k} (crashed after {call}): after the restart last_operation is {}",
-            said(&last)
-        );
+        let cannot = MOTO_CANNOT
+            .iter()
+            .find(|(s, c, _, _)| *s == format!("{step:?}") && c == call);
         let observed = emulator.observe();
-        compare(
-            &format!("moto {step:?} crash after call {k} ({call})"),
-            &attempt.expected(step, &survivor, &observed),
-            &observed.snapshot,
-            UNCHECKED,
-            &mut tally,
-        );
-        assert_eq!(
-            observed.pending_keys.len(),
-            pending,
-            "{step:?} k={k} (crashed after {call}): keys pending deletion"
-        );
+        let name = format!("{step:?} k={k} (crashed after {call})");
+        let mut found = Vec::new();
+        let outcome = match cannot {
+            None => {
+                if !step.done(&last) {
+                    found.push(format!("last_operation is {}", said(&last)));
+                }
+                found.extend(differences(
+                    &attempt.expected(step.after(), &survivor, &observed),
+                    &observed.snapshot,
+                    UNCHECKED,
+                    &mut tally,
+                ));
+                if observed.pending_keys.len() != pending {
+                    found.push(format!(
+                        "{} keys pending deletion, {pending} uninterrupted",
+                        observed.pending_keys.len()
+                    ));
+                }
+                said(&last)
+            }
+            Some((_, _, instead, why)) => {
+                if !(last.0 == 200 && last.1["state"] == "failed") {
+                    found.push(format!(
+                        "listed as what moto cannot serve ({why}), but last_operation is {}: remove it from MOTO_CANNOT",
+                        said(&last)
+                    ));
+                }
+                match instead {
+                    Instead::RolledBack => found.extend(
+                        differences(
+                            &attempt.expected(step.before(), &survivor, &observed),
+                            &observed.snapshot,
+                            UNCHECKED,
+                            &mut tally,
+                        )
+                        .into_iter()
+                        .map(|problem| format!("after the rollback: {problem}")),
+                    ),
+                    Instead::Stopped => {
+                        let (status, body) = survivor.call("GET", &instance_path(), None);
+                        if status != 200 {
+                            found.push(format!(
+                                "the instance cannot be read for the platform to retry: {status} {body}"
+                            ));
+                        }
+                    }
+                }
+                format!("failed, as moto makes it ({instead:?})")
+            }
+        };
         println!(
-            "moto crash {step:?} k={k:>2} died after {call:<42} | before restart: last_operation {stored}; resources {left} | after: {}; resources {}",
-            said(&last),
+            "moto crash {step:?} k={k:>2} died after {call:<42} | before restart: last_operation {stored}; resources {left} | after: {outcome}; resources {}{}",
             counts(&observed),
+            if found.is_empty() { "" } else { " | PROBLEM" },
+        );
+        problems.extend(
+            found
+                .into_iter()
+                .map(|problem| format!("{name}: {problem}")),
+        );
+    }
+    for (s, call, _, _) in MOTO_CANNOT {
+        assert!(
+            *s != format!("{step:?}") || reference.iter().any(|c| c == call),
+            "MOTO_CANNOT names {s} after {call}, which the {step:?} no longer calls"
         );
     }
     report(&format!("moto crash {step:?}"), &tally, UNCHECKED);
     println!(
-        "moto crash {step:?}: {} crashes, each resumed to the desired state, in {:.0} s",
+        "moto crash {step:?}: {} crashes in {:.0} s, {} problem(s)",
         reference.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        problems.len()
+    );
+    for (s, call, instead, why) in MOTO_CANNOT {
+        if *s == format!("{step:?}") {
+            println!(
+                "moto crash {step:?}: after {call}, moto cannot let the run finish ({instead:?}): {why}"
+            );
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
     );
 }
 
