@@ -82,9 +82,10 @@ def main():
     expect_status("catalog without credentials", call("GET", "/v2/catalog", auth=None), 401)
     expect_status("catalog with a wrong password", call("GET", "/v2/catalog", auth=(USER, "nope")), 401)
     expect_status("catalog without X-Broker-API-Version", call("GET", "/v2/catalog", version=None), 412)
-    expect_status("catalog at API version 2.12", call("GET", "/v2/catalog", version="2.12"), 412)
+    expect_status("catalog at API version 1.0", call("GET", "/v2/catalog", version="1.0"), 412)
     expect_status("catalog at API version 3.0", call("GET", "/v2/catalog", version="3.0"), 412)
-    expect_status("catalog at API version 2.13", call("GET", "/v2/catalog", version="2.13"), 200)
+    expect_status("catalog at API version 2.12 (any 2.x)", call("GET", "/v2/catalog", version="2.12"), 200)
+    expect_status("catalog at API version 2.17.1", call("GET", "/v2/catalog", version="2.17.1"), 200)
 
     # Catalog.
     catalog = expect_status("catalog", call("GET", "/v2/catalog"), 200)
@@ -115,6 +116,9 @@ def main():
     missing = provision_body(good)
     del missing["organization_guid"]
     expect_status("provision without organization_guid", call("PUT", instance_path, missing), 400)
+    missing = provision_body(good)
+    del missing["space_guid"]
+    expect_status("provision without space_guid", call("PUT", instance_path, missing), 400)
     expect_status("provision with malformed JSON", call("PUT", instance_path, raw=b"{\"service_id\": "), 400)
     expect_status("provision with a JSON array", call("PUT", instance_path, raw=b"[]"), 400)
     body = expect_status(

@@ -309,7 +309,8 @@
 //! let decision = alarm.decide_unverified(config.account_id(), config.region());
 //! assert!(decision.pauses());
 //! if let AlarmDecision::PauseSending { configuration_set, .. } = &decision {
-//!     // The caller's I/O: SES UpdateConfigurationSetSendingEnabled(Enabled=false).
+//!     // The caller runs aws::Driver::pause_sending on the instance's ledger: SES v2
+//!     // PutConfigurationSetSendingOptions(SendingEnabled=false).
 //!     assert_eq!(configuration_set, instance.configuration_set_name());
 //! }
 //!

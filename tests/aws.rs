@@ -13,11 +13,14 @@ mod aws_fake;
 
 use aws_fake::Aws;
 use aws_fake::harness::{
-    BINDING, FULL, Then, assert_full_instance, at_every_crash, binding_state, calls_of, drive,
-    state, store, update,
+    BINDING, CUSTOMER, FULL, INSTANCE, Then, assert_full_instance, at_every_crash, binding_state,
+    calls_of, drive, state, store, update,
 };
 use proptest::prelude::*;
-use ses_broker::aws::{Answer, Driver, FailureKind, Lifecycle, Next, Progress, RollbackError};
+use ses_broker::aws::{
+    Answer, DriveError, Driver, FailureKind, Ledger, Lifecycle, Next, Operation, Progress,
+    RollbackError, Status,
+};
 
 #[test]
 fn provision_creates_everything_once_and_deprovision_removes_it() {
@@ -330,6 +333,212 @@ fn a_rollback_is_refused_twice_and_for_deletions() {
         unbind.unwrap_err().to_string(),
         "the unbind cannot be rolled back: what it deleted cannot be restored as it was; resume it instead"
     );
+}
+
+/// Whether sending is enabled on the instance's configuration set in `aws`.
+fn sending(aws: &Aws) -> bool {
+    aws.sets[&format!("csb-aws-ses-{INSTANCE}")].3
+}
+
+/// The calls `aws` answered since `start`.
+fn since(aws: &Aws, start: usize) -> Vec<&str> {
+    aws.log[start..].iter().map(String::as_str).collect()
+}
+
+/// What the ledger a run ended with records about sending.
+fn recorded(driver: Driver) -> Option<bool> {
+    driver.into_progress().into_ledger().sending_enabled()
+}
+
+fn provisioned(aws: &mut Aws, params: &str) -> Ledger {
+    drive(Driver::provision(state(params)), aws, None)
+        .into_progress()
+        .into_ledger()
+}
+
+fn paused(aws: &mut Aws, ledger: Ledger) -> Ledger {
+    drive(Driver::pause_sending(ledger), aws, None)
+        .into_progress()
+        .into_ledger()
+}
+
+const PAUSE: &str = "sesv2:PutConfigurationSetSendingOptions";
+
+#[test]
+fn a_pause_disables_sending_and_an_enable_turns_it_back_on() {
+    let mut aws = Aws::new();
+    let ledger = provisioned(&mut aws, FULL);
+    assert!(sending(&aws));
+    assert_eq!(ledger.sending_enabled(), None);
+
+    let start = aws.log.len();
+    let driver = drive(Driver::pause_sending(ledger.clone()), &mut aws, None);
+    assert_eq!(since(&aws, start), [PAUSE]);
+    assert!(!sending(&aws));
+    assert_eq!(driver.progress().lifecycle(), Lifecycle::PauseSending);
+    assert_eq!(driver.progress().lifecycle().to_string(), "pause_sending");
+    let after = driver.into_progress().into_ledger();
+    assert_eq!(after.sending_enabled(), Some(false));
+    // Nothing else in the ledger moved: one entry more.
+    assert_eq!(after.len(), ledger.len() + 1);
+    assert!(ledger.iter().all(|r| after.iter().any(|a| a == r)));
+
+    let start = aws.log.len();
+    let driver = drive(Driver::enable_sending(after), &mut aws, None);
+    assert_eq!(since(&aws, start), [PAUSE]);
+    assert!(sending(&aws));
+    assert_eq!(driver.progress().lifecycle(), Lifecycle::EnableSending);
+    assert_eq!(recorded(driver), Some(true));
+}
+
+#[test]
+fn pausing_twice_is_harmless_and_calls_aws_even_when_the_ledger_says_paused() {
+    let mut aws = Aws::new();
+    let ledger = provisioned(&mut aws, CUSTOMER);
+    let ledger = paused(&mut aws, ledger);
+    let ledger = paused(&mut aws, ledger);
+    assert!(!sending(&aws));
+    assert_eq!(ledger.sending_enabled(), Some(false));
+    // Sending re-enabled outside the broker: the ledger's record is stale, and a pause
+    // still pauses.
+    aws.sets.values_mut().for_each(|set| set.3 = true);
+    let start = aws.log.len();
+    let ledger = paused(&mut aws, ledger);
+    assert_eq!(since(&aws, start), [PAUSE]);
+    assert!(!sending(&aws));
+    assert_eq!(ledger.sending_enabled(), Some(false));
+}
+
+#[test]
+fn a_pause_crashing_at_any_step_still_pauses_and_a_finished_one_is_not_repeated() {
+    let mut base = Aws::new();
+    let ledger = provisioned(&mut base, FULL);
+    let start = || Driver::pause_sending(ledger.clone());
+    at_every_crash(&base, start, Then::Resume, |aws, done, _, _| {
+        assert!(!sending(aws));
+        assert_eq!(recorded(done), Some(false));
+    });
+    let finished = drive(Driver::pause_sending(ledger), &mut base, None).into_progress();
+    let stored: Progress = serde_json::from_str(&store(&finished)).unwrap();
+    assert_eq!(stored, finished);
+    assert_eq!(calls_of(Driver::resume(stored), &mut base), 0);
+}
+
+#[test]
+fn a_pause_without_a_configuration_set_fails_before_any_call() {
+    let mut aws = Aws::new();
+    // An empty ledger, and a binding's (a ledger handed to the wrong run).
+    let binding = drive(Driver::bind(binding_state(FULL, "{}")), &mut aws, None)
+        .into_progress()
+        .into_ledger();
+    for ledger in [Ledger::new(), binding] {
+        for mut driver in [
+            Driver::pause_sending(ledger.clone()),
+            Driver::enable_sending(ledger),
+        ] {
+            let next = driver.next_operation();
+            assert_eq!(
+                next,
+                Next::Failed(DriveError::MissingDependency("configuration set"))
+            );
+            assert_eq!(
+                driver.progress().status(),
+                &Status::Failed(
+                    "the ledger has no configuration set, which this step needs".to_owned()
+                )
+            );
+            assert_eq!(
+                driver.handle_answer(Answer::done()),
+                Err(DriveError::NothingOutstanding)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pause_of_a_set_gone_from_aws_stops_and_says_which() {
+    let mut aws = Aws::new();
+    let ledger = provisioned(&mut aws, CUSTOMER);
+    aws.sets.clear();
+    let mut driver = Driver::pause_sending(ledger);
+    let Next::Operation(op) = driver.next_operation() else {
+        panic!("no operation");
+    };
+    let error = driver.handle_answer(aws.call(&op)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("{PAUSE}: configuration set csb-aws-ses-{INSTANCE} does not exist")
+    );
+    assert_eq!(driver.next_operation(), Next::Failed(error));
+}
+
+#[test]
+fn a_pause_or_an_enable_is_not_rolled_back() {
+    let mut aws = Aws::new();
+    let ledger = provisioned(&mut aws, CUSTOMER);
+    for (driver, lifecycle) in [
+        (
+            Driver::pause_sending(ledger.clone()),
+            Lifecycle::PauseSending,
+        ),
+        (Driver::enable_sending(ledger), Lifecycle::EnableSending),
+    ] {
+        let refused = driver.rollback().unwrap_err();
+        assert_eq!(refused, RollbackError::SendingSwitch(lifecycle));
+        assert!(
+            refused
+                .to_string()
+                .contains(&format!("the {lifecycle} cannot"))
+        );
+    }
+}
+
+/// SPEC 10: an update never re-enables sending. Each thing an update changes, from a
+/// paused instance, with a crash at every step and then a resume or a rollback: AWS stays
+/// paused, the ledger keeps the pause, and no operation handed out re-enables sending.
+#[test]
+fn an_update_never_re_enables_sending() {
+    let off = r#"{"domain": "agency.gov", "admin_email": "admin@agency.gov"}"#;
+    let on = r#"{"domain": "agency.gov", "admin_email": "admin@agency.gov", "enable_feedback_notifications": true, "mail_from_subdomain": "mail"}"#;
+    let moved = r#"{"domain": "agency.gov", "admin_email": "other@agency.gov", "enable_feedback_notifications": true, "mail_from_subdomain": "bounce"}"#;
+    for (old, new) in [(off, on), (on, off), (on, moved), (off, off)] {
+        let mut base = Aws::new();
+        let ledger = provisioned(&mut base, old);
+        let ledger = paused(&mut base, ledger);
+        let start = || Driver::update(ledger.clone(), state(old), state(new));
+        // Every operation handed out, looked at before AWS sees it.
+        let mut driver = start();
+        let mut aws = base.clone();
+        while let Next::Operation(op) = driver.next_operation() {
+            assert!(
+                !matches!(op, Operation::PutConfigurationSetSendingOptions(_)),
+                "{op}"
+            );
+            driver.handle_answer(aws.call(&op)).unwrap();
+        }
+        assert_eq!(driver.next_operation(), Next::Done);
+        for then in [Then::Resume, Then::Rollback] {
+            at_every_crash(&base, start, then, |aws, done, at, how| {
+                assert!(
+                    !sending(aws),
+                    "{then:?} at {at} ({how:?}) re-enabled sending"
+                );
+                assert!(!aws.log.iter().skip(base.log.len()).any(|l| l == PAUSE));
+                assert_eq!(recorded(done), Some(false));
+            });
+        }
+    }
+}
+
+#[test]
+fn deprovision_of_a_paused_instance_leaves_nothing_and_switches_nothing() {
+    let mut aws = Aws::new();
+    let ledger = provisioned(&mut aws, FULL);
+    let ledger = paused(&mut aws, ledger);
+    let start = aws.log.len();
+    drive(Driver::deprovision(ledger), &mut aws, None);
+    assert!(aws.is_clean(), "{aws:#?}");
+    assert!(!since(&aws, start).contains(&PAUSE));
 }
 
 proptest! {

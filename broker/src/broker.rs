@@ -22,15 +22,15 @@ use subtle::ConstantTimeEq as _;
 
 use crate::aws::Aws;
 use crate::operations::{
-    BindRequest, Engine, ProvisionRequest, UpdateRequest, operation_id, owner_name, request,
+    BindRequest, Engine, ProvisionRequest, UpdateRequest, owner_name, request,
 };
 use crate::osbapi::{
     Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource, check_ids,
-    check_maintenance_info, check_previous_values, check_query_ids, method_not_allowed,
-    optional_strings, parameters, parse_body, require_object, require_strings,
+    check_maintenance_info, check_previous_values, check_provision, check_query_ids,
+    method_not_allowed, optional_strings, parameters, parse_body, require_object,
 };
 use crate::store::{
-    Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError,
+    Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Pause, Store, StoreError,
 };
 use crate::telemetry::Metrics;
 
@@ -150,6 +150,14 @@ impl<A: Aws> Broker<A> {
     /// The database failed.
     pub async fn recover(&self) -> Result<usize, StoreError> {
         self.engine.recover().await
+    }
+
+    /// Starts the pause operation of every recorded pause not applied yet.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn apply_pauses(&self) -> Result<usize, StoreError> {
+        self.engine.apply_pauses().await
     }
 
     /// Keeps this process's operations alive and takes over stale ones, forever (spawn it).
@@ -276,23 +284,13 @@ impl<A: Aws> Broker<A> {
         kind: Kind,
         request: Value,
     ) -> OperationRow {
-        OperationRow {
-            instance_id: id.clone(),
-            binding_id: binding.cloned(),
-            id: operation_id(kind),
-            kind,
-            request,
-            progress: None,
-            owner: self.engine.owner.clone(),
-        }
+        self.engine.new_operation(id, binding, kind, request)
     }
 
     /// `PUT /v2/service_instances/:id`.
     async fn provision(&self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
         let body = parse_body(request.body)?;
-        if let Some(refused) = check_ids(&self.catalog, &body, true)
-            .or_else(|| require_strings(&body, &["organization_guid", "space_guid"]))
-            .or_else(|| require_object(&body, "context"))
+        if let Some(refused) = check_provision(&self.catalog, &body)
             .or_else(|| check_maintenance_info(&body))
             .or_else(|| check_accepts_incomplete(request))
         {
@@ -431,6 +429,20 @@ impl<A: Aws> Broker<A> {
             return Err(concurrency_error(&busy));
         }
         let mut body = instance_metadata(&record);
+        let pause = store.open_pause(&id).await?;
+        if let Some(attributes) = body
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("attributes"))
+            .and_then(Value::as_object_mut)
+        {
+            attributes.insert(
+                "sending".to_owned(),
+                json!(if pause.is_some() { "paused" } else { "enabled" }),
+            );
+            if let Some(pause) = &pause {
+                attributes.insert("pause".to_owned(), pause_json(pause));
+            }
+        }
         if let Some(object) = body.as_object_mut() {
             object.insert("service_id".to_owned(), json!(SERVICE_ID));
             object.insert("plan_id".to_owned(), json!(PLAN_ID));
@@ -571,6 +583,138 @@ impl<A: Aws> Broker<A> {
         }
         Ok(Response::new(200, body))
     }
+}
+
+impl<A: Aws> Broker<A> {
+    /// The operators' endpoints (HTTP Basic as OSBAPI, no API version header):
+    /// `GET /admin/pauses` and `POST /admin/instances/{id}/resume`.
+    pub async fn admin(&self, request: &Request<'_>) -> Response {
+        if !self.authorized(request.authorization) {
+            return Response::error(
+                401,
+                None,
+                "authentication required: HTTP Basic with the broker's username and password",
+            );
+        }
+        let segments: Vec<String> = request
+            .path
+            .trim_end_matches('/')
+            .split('/')
+            .map(|segment| percent_decode_str(segment).decode_utf8_lossy().into_owned())
+            .collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let result = match (request.method, segments.as_slice()) {
+            ("GET", ["", "admin", "pauses"]) => self.pauses().await,
+            (_, ["", "admin", "pauses"]) => Ok(method_not_allowed("GET")),
+            ("POST", ["", "admin", "instances", id, "resume"]) => self.resume(id, request).await,
+            (_, ["", "admin", "instances", _, "resume"]) => Ok(method_not_allowed("POST")),
+            _ => Ok(Response::error(
+                404,
+                None,
+                format!("no such endpoint: {}", request.path),
+            )),
+        };
+        result.unwrap_or_else(|refused| refused)
+    }
+
+    /// `GET /admin/pauses`: the open pauses.
+    async fn pauses(&self) -> Result<Response, Response> {
+        let pauses = self.engine.store.open_pauses().await?;
+        Ok(Response::new(
+            200,
+            Value::Array(pauses.iter().map(pause_json).collect()),
+        ))
+    }
+
+    /// `POST /admin/instances/{id}/resume` with `{"resumed_by": NAME, "reason": TEXT}`:
+    /// sending back on, and who lifted the pause and why recorded.
+    async fn resume(&self, id: &str, request: &Request<'_>) -> Result<Response, Response> {
+        let body = parse_body(request.body)?;
+        let mut problems = Vec::new();
+        let resumed_by = match body.get("resumed_by") {
+            Some(Value::String(name)) if !name.trim().is_empty() => name.trim().to_owned(),
+            Some(Value::String(_)) => {
+                problems.push("resumed_by: must not be empty".to_owned());
+                String::new()
+            }
+            Some(_) => {
+                problems.push("resumed_by: must be a string (who lifts the pause)".to_owned());
+                String::new()
+            }
+            None => {
+                problems.push("resumed_by: is required (who lifts the pause)".to_owned());
+                String::new()
+            }
+        };
+        let reason = match body.get("reason") {
+            Some(Value::String(reason)) => reason.clone(),
+            None => String::new(),
+            Some(_) => {
+                problems.push("reason: must be a string".to_owned());
+                String::new()
+            }
+        };
+        for key in body.keys() {
+            if key != "resumed_by" && key != "reason" {
+                problems.push(format!("{key}: unknown (expected resumed_by and reason)"));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Response::bad_request(problems.join("; ")));
+        }
+        let not_found = || instance_not_found(id);
+        let id = InstanceId::parse(id).map_err(|_| not_found())?;
+        let store = &self.engine.store;
+        store.instance(&id).await?.ok_or_else(not_found)?;
+        let Some(pause) = store.open_pause(&id).await? else {
+            return Err(Response::error(
+                409,
+                None,
+                format!("instance {id} is not paused: sending is enabled"),
+            ));
+        };
+        let stored = request_of(&crate::operations::ResumeRequest {
+            resumed_by: resumed_by.clone(),
+            reason: reason.clone(),
+        })?;
+        let operation = self.new_operation(&id, None, Kind::Resume, stored);
+        let answer = self.start(operation, false, |_| false).await?;
+        if answer.status != 200 {
+            return Err(answer);
+        }
+        tracing::warn!(instance_id = %id, resumed_by = %resumed_by, reason = %reason, "sending resumed");
+        let mut body = pause_json(&pause);
+        if let Some(object) = body.as_object_mut() {
+            object.insert("resumed_by".to_owned(), json!(resumed_by));
+            object.insert("resume_reason".to_owned(), json!(reason));
+            object.insert("sending".to_owned(), json!("enabled"));
+        }
+        Ok(Response::new(200, body))
+    }
+}
+
+/// Unix milliseconds as RFC 3339.
+fn rfc3339(millis: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| millis.to_string())
+}
+
+/// A pause as operators see it.
+fn pause_json(pause: &Pause) -> Value {
+    json!({
+        "instance_id": pause.instance_id.as_str(),
+        "configuration_set": pause.configuration_set,
+        "alarm": pause.alarm,
+        "reason": pause.reason,
+        "paused_at": rfc3339(pause.paused_at),
+        "applied": pause.applied_at.is_some(),
+        "last_error": pause.last_error,
+    })
 }
 
 fn request_of<T: serde::Serialize>(value: &T) -> Result<Value, Response> {

@@ -41,6 +41,12 @@ pub struct Args {
     /// before the answer is saved (what `kill -9` at the worst moment does).
     #[arg(long, value_name = "N", hide = true)]
     pub crash_after_aws_calls: Option<u64>,
+    /// A directory of SNS signing certificates, each named as the last segment of its URL
+    /// (`SimpleNotificationService-....pem`): used instead of fetching them, for
+    /// deployments without internet egress. They must still pass the URL rules and be
+    /// inside their validity period.
+    #[arg(long, value_name = "DIR")]
+    pub sns_certificates: Option<PathBuf>,
     /// How log lines are written: `text` for people, `json` for a log pipeline.
     #[arg(long, value_enum, default_value_t = crate::telemetry::LogFormat::Text)]
     pub log_format: crate::telemetry::LogFormat,

@@ -1,33 +1,95 @@
 //! HTTP on axum. OSBAPI requests go to [`Broker::handle`], which holds the protocol's
 //! rules; this file translates between axum and [`Request`] / [`Response`], and serves
 //! what a platform runs a service with: `GET /healthz` (no auth: 200 when the database
-//! answers, 503 otherwise) and `GET /metrics` (Prometheus text). Every request, refused
-//! ones included, passes the telemetry layer: one log line and its metrics.
+//! answers, 503 otherwise), `GET /metrics` (Prometheus text), `POST /sns/alarms` (no auth:
+//! SNS signs its messages; see [`AlarmEndpoint`]) and the operators' `/admin/...`
+//! ([`Broker::admin`]). Every request, refused ones included, passes the telemetry layer:
+//! one log line and its metrics.
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::routing::get;
+use axum::routing::{any, get};
+use std::sync::Arc;
 
+use crate::alarms::SnsHttp;
 use crate::aws::Aws;
 use crate::broker::Broker;
 use crate::osbapi::{MAX_BODY_BYTES, Request, Response};
+use crate::pausing::AlarmEndpoint;
 use crate::telemetry;
 
-/// The router: `/healthz`, `/metrics`, and every other path to the OSBAPI broker. Requests
-/// run concurrently; the store holds one operation per instance.
-pub fn router<A: Aws>(broker: Broker<A>) -> Router {
+/// The router: `/healthz`, `/metrics`, `/sns/alarms`, `/admin/...`, and every other path
+/// to the OSBAPI broker. Requests run concurrently; the store holds one operation per
+/// instance.
+pub fn router<A: Aws, H: SnsHttp>(broker: Broker<A>, alarms: AlarmEndpoint<A, H>) -> Router {
     let metrics = broker.metrics().clone();
+    let sns = Router::new()
+        .route("/sns/alarms", any(sns::<A, H>))
+        .with_state(Arc::new(alarms));
     Router::new()
         .route("/healthz", get(healthz::<A>))
         .route("/metrics", get(metrics_text::<A>))
+        .route("/admin/{*rest}", any(admin::<A>))
         .fallback(serve::<A>)
         .with_state(broker)
+        .merge(sns)
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             telemetry::observe,
         ))
+}
+
+async fn sns<A: Aws, H: SnsHttp>(
+    State(alarms): State<Arc<AlarmEndpoint<A, H>>>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    if method != Method::POST {
+        return into_axum(crate::osbapi::method_not_allowed("POST"));
+    }
+    let message_type = headers
+        .get("x-amz-sns-message-type")
+        .and_then(|value| value.to_str().ok());
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => {
+            alarms
+                .receive(message_type, &body, std::time::SystemTime::now())
+                .await
+        }
+        Err(e) => too_large_or_unreadable(&e),
+    };
+    into_axum(response)
+}
+
+async fn admin<A: Aws>(
+    State(broker): State<Broker<A>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => {
+            broker
+                .admin(&Request {
+                    method: method.as_str(),
+                    path: uri.path(),
+                    query: Vec::new(),
+                    authorization,
+                    api_version: None,
+                    body: &body,
+                })
+                .await
+        }
+        Err(e) => too_large_or_unreadable(&e),
+    };
+    into_axum(response)
 }
 
 async fn healthz<A: Aws>(State(broker): State<Broker<A>>) -> axum::response::Response {

@@ -8,9 +8,11 @@
 //! - [`aws`]: the [`aws::Aws`] trait (one AWS call per core operation) with two
 //!   implementations, [`sdk::SdkAws`] (the AWS SDK for Rust) and [`memory::InMemoryAws`]
 //!   (a stand-in);
+//! - [`alarms`]: reputation alarms arriving over SNS, verified and decided by the core;
 //! - [`http`]: axum; [`cli`] and [`config`]: the command line and the operator's configuration.
 #![allow(clippy::print_stderr, reason = "a server logs to standard error")]
 
+pub mod alarms;
 pub mod aws;
 pub mod broker;
 pub mod cli;
@@ -19,6 +21,7 @@ pub mod http;
 pub mod memory;
 pub mod operations;
 pub mod osbapi;
+pub mod pausing;
 pub mod run;
 pub mod sdk;
 pub mod store;

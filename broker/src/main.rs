@@ -4,7 +4,7 @@
 //! ses-broker-server --password PASS [--listen 127.0.0.1:8080] [--username USER]
 //!                   [--config FILE] [--aws memory|sdk] [--aws-endpoint URL]
 //!                   [--state ses-broker.db|postgres://...] [--operation-lease SECONDS]
-//!                   [--log-format text|json]
+//!                   [--log-format text|json] [--sns-certificates DIR]
 //! ```
 #![allow(clippy::print_stderr, reason = "a server logs to standard error")]
 
@@ -14,10 +14,12 @@ use clap::Parser as _;
 use ses_broker::BrokerConfig;
 use std::time::Duration;
 
+use ses_broker_server::alarms::{AlarmReceiver, HttpsSns, ReceiverSettings, load_certificate_dir};
 use ses_broker_server::aws::{Aws, CrashAfter};
 use ses_broker_server::broker::Broker;
 use ses_broker_server::cli::{Args, AwsChoice};
 use ses_broker_server::memory::InMemoryAws;
+use ses_broker_server::pausing::AlarmEndpoint;
 use ses_broker_server::sdk::SdkAws;
 use ses_broker_server::store::Store;
 use ses_broker_server::telemetry::{MeteredAws, Metrics};
@@ -142,7 +144,33 @@ async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result
     // also keeps this process's own operations alive.
     tokio::spawn(broker.watch());
     eprintln!("ses-broker-server: listening on http://{local}");
-    axum::serve(listener, http::router(broker))
+    let mut receiver = AlarmReceiver::new(
+        broker.config(),
+        HttpsSns::new(),
+        ReceiverSettings::default(),
+    );
+    if let Some(dir) = &args.sns_certificates {
+        let certificates = load_certificate_dir(dir)
+            .map_err(|e| format!("--sns-certificates {}: {e}", dir.display()))?;
+        eprintln!(
+            "ses-broker-server: --sns-certificates: {}",
+            certificates.names().join(", ")
+        );
+        receiver = receiver.with_certificates(certificates);
+    }
+    let topics: Vec<&str> = receiver.topics().collect();
+    if topics.is_empty() {
+        eprintln!(
+            "ses-broker-server: no platform_topic_arns configured: POST /sns/alarms refuses every message"
+        );
+    } else {
+        eprintln!(
+            "ses-broker-server: POST /sns/alarms receives {}",
+            topics.join(", ")
+        );
+    }
+    let alarms = AlarmEndpoint::new(broker.clone(), receiver);
+    axum::serve(listener, http::router(broker, alarms))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -24,12 +24,15 @@ use crate::aws::Aws;
 use crate::osbapi::Response;
 use crate::run::{Rolled, RunError, Runner};
 use crate::store::{
-    BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError, Write,
+    Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError, Write,
 };
 use crate::telemetry::{Metrics, OperationKind, OperationOutcome};
 
 /// How long a rollback that failed waits before any process tries it again.
 const RETRY_STUCK_AFTER: Duration = Duration::from_secs(60);
+
+/// How long a pause that failed waits before it is tried again.
+const RETRY_PAUSE_AFTER: Duration = Duration::from_secs(60);
 
 /// What a provision needs to finish.
 #[derive(Debug, Serialize, Deserialize)]
@@ -161,7 +164,46 @@ impl<A: Aws> Engine<A> {
         Ok(count)
     }
 
-    /// Refreshes this process's heartbeats and takes over stale operations, forever.
+    /// A new operation owned by this process.
+    #[must_use]
+    pub fn new_operation(
+        &self,
+        id: &ses_broker::values::InstanceId,
+        binding: Option<&BindingId>,
+        kind: Kind,
+        request: Value,
+    ) -> OperationRow {
+        OperationRow {
+            instance_id: id.clone(),
+            binding_id: binding.cloned(),
+            id: operation_id(kind),
+            kind,
+            request,
+            progress: None,
+            owner: self.owner.clone(),
+        }
+    }
+
+    /// Starts the pause operation of every open pause not applied yet (just recorded, or
+    /// whose last attempt failed more than a minute ago). An instance busy with another
+    /// operation is paused once that one finishes (the next look).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn apply_pauses(self: &Arc<Self>) -> Result<usize, StoreError> {
+        let mut started = 0;
+        for id in self.store.pending_pauses(RETRY_PAUSE_AFTER).await? {
+            let operation = self.new_operation(&id, None, Kind::Pause, json!({}));
+            if matches!(self.store.begin(&operation).await?, Begun::Started) {
+                drop(self.spawn(operation));
+                started += 1;
+            }
+        }
+        Ok(started)
+    }
+
+    /// Refreshes this process's heartbeats, takes over stale operations and applies
+    /// pending pauses, forever.
     pub async fn watch(self: Arc<Self>) {
         let period = (self.lease / 3).max(Duration::from_millis(100));
         loop {
@@ -170,6 +212,9 @@ impl<A: Aws> Engine<A> {
             }
             if let Err(e) = self.recover().await {
                 tracing::error!(error = %e, "cannot look for operations to take over");
+            }
+            if let Err(e) = self.apply_pauses().await {
+                tracing::error!(error = %e, "cannot look for pauses to apply");
             }
             tokio::time::sleep(period).await;
         }
@@ -184,6 +229,7 @@ impl<A: Aws> Engine<A> {
             Kind::Deprovision => self.deprovision(operation).await,
             Kind::Bind => self.bind(operation).await,
             Kind::Unbind => self.unbind(operation).await,
+            Kind::Pause | Kind::Resume => self.switch_sending(operation).await,
         };
         result.unwrap_or_else(|refused| refused)
     }
@@ -241,13 +287,14 @@ impl<A: Aws> Engine<A> {
 
     fn count(&self, operation: &OperationRow, outcome: OperationOutcome) {
         let kind: OperationKind = match operation.kind {
-            Kind::Provision => Lifecycle::Provision,
-            Kind::Update => Lifecycle::Update,
-            Kind::Deprovision => Lifecycle::Deprovision,
-            Kind::Bind => Lifecycle::Bind,
-            Kind::Unbind => Lifecycle::Unbind,
-        }
-        .into();
+            Kind::Provision => Lifecycle::Provision.into(),
+            Kind::Update => Lifecycle::Update.into(),
+            Kind::Deprovision => Lifecycle::Deprovision.into(),
+            Kind::Bind => Lifecycle::Bind.into(),
+            Kind::Unbind => Lifecycle::Unbind.into(),
+            Kind::Pause => OperationKind::Pause,
+            Kind::Resume => OperationKind::Resume,
+        };
         self.metrics.record_operation(kind, outcome);
     }
 
@@ -604,6 +651,58 @@ impl<A: Aws> Engine<A> {
             Response::new(200, json!({})),
         )
         .await
+    }
+}
+
+/// What a resume needs to finish.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ResumeRequest {
+    /// Who lifts the pause.
+    pub resumed_by: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl<A: Aws> Engine<A> {
+    /// A pause (sending off) or a resume (sending on) of an instance's configuration set.
+    /// Nothing to roll back: a failed pause stays recorded as not applied and is tried
+    /// again; a failed resume leaves the pause open.
+    async fn switch_sending(&self, operation: &OperationRow) -> Result<Response, Response> {
+        let record = self
+            .store
+            .instance(&operation.instance_id)
+            .await
+            .map_err(Response::internal)?
+            .ok_or_else(|| gone_during(operation))?;
+        let pausing = operation.kind == Kind::Pause;
+        let resume: Option<ResumeRequest> = if pausing {
+            None
+        } else {
+            Some(read_request(operation)?)
+        };
+        let (mut driver, _) = Self::driver(operation, || {
+            if pausing {
+                Driver::pause_sending(record.ledger.clone())
+            } else {
+                Driver::enable_sending(record.ledger.clone())
+            }
+        });
+        if let Err(error) = self.runner(operation).drive(&mut driver, None, None).await {
+            return self
+                .run_failed(operation, operation.kind.as_str(), &error, Write::Nothing)
+                .await;
+        }
+        let ledger = driver.into_progress().into_ledger();
+        let write = match &resume {
+            None => Write::Paused(&ledger),
+            Some(resume) => Write::Resumed {
+                ledger: &ledger,
+                by: &resume.resumed_by,
+                reason: &resume.reason,
+            },
+        };
+        self.succeeded(operation, write, Response::new(200, json!({})))
+            .await
     }
 }
 

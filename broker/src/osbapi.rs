@@ -4,13 +4,12 @@
 //! visible in one place.
 
 use serde_json::{Map, Value, json};
+use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
 use ses_broker::{Catalog, ParamErrors};
 
-/// The largest request body read (the library refuses parameter documents past 64 KiB).
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// The lowest OSBAPI minor version (of major version 2) the broker accepts.
-const MIN_MINOR_VERSION: u32 = 13;
+/// The largest request body read, 1 MiB: a larger one is answered 413. (The library
+/// refuses parameter documents past 64 KiB on its own, with the field named.)
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// An HTTP request, as far as the broker reads it.
 #[derive(Debug)]
@@ -85,11 +84,74 @@ impl Response {
         Self::new(errors.http_status(), errors.to_osbapi_body())
     }
 
+    /// 413: the body is larger than [`MAX_BODY_BYTES`]; `detail` says what gave up.
+    #[must_use]
+    pub fn body_too_large(detail: impl std::fmt::Display) -> Self {
+        Self::error(
+            413,
+            None,
+            format!(
+                "request body: larger than {MAX_BODY_BYTES} bytes (1 MiB), the most this broker reads ({detail})"
+            ),
+        )
+    }
+
     /// 500 with `description`.
     #[must_use]
     pub fn internal(description: impl std::fmt::Display) -> Self {
         Self::error(500, None, description.to_string())
     }
+}
+
+/// The two catalog ids a request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Id {
+    Service,
+    Plan,
+}
+
+impl Id {
+    const fn key(self) -> &'static str {
+        match self {
+            Self::Service => "service_id",
+            Self::Plan => "plan_id",
+        }
+    }
+
+    /// What is wrong with `value` as this id, by the catalog's words. The catalog checks a
+    /// pair; each id is checked alone, paired with the other's right value, so that a
+    /// request with both wrong hears of both.
+    fn unknown(self, catalog: &Catalog, value: &str) -> Option<String> {
+        match self {
+            Self::Service => catalog.check_ids(value, PLAN_ID),
+            Self::Plan => catalog.check_ids(SERVICE_ID, value),
+        }
+        .err()
+        .map(|e| e.to_string())
+    }
+}
+
+/// Every problem with the body's `service_id` and `plan_id` (with `plan_required`; on an
+/// update `plan_id` is optional, and a plan other than the instance's is a plan change,
+/// answered later).
+fn id_problems(catalog: &Catalog, body: &Map<String, Value>, plan_required: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    for id in [Id::Service, Id::Plan] {
+        let checked = id == Id::Service || plan_required;
+        match body.get(id.key()) {
+            Some(Value::String(value)) if checked => problems.extend(id.unknown(catalog, value)),
+            Some(Value::String(_)) => {}
+            Some(_) => problems.push(format!("{}: must be a string", id.key())),
+            None if checked => problems.push(format!("{}: is required", id.key())),
+            None => {}
+        }
+    }
+    problems
+}
+
+/// 400 with every one of `problems`, when there is one.
+fn refuse(problems: &[String]) -> Option<Response> {
+    (!problems.is_empty()).then(|| Response::bad_request(problems.join("; ")))
 }
 
 /// 400 unless the body names `catalog`'s service (and, with `plan_required`, plan).
@@ -99,64 +161,79 @@ pub fn check_ids(
     body: &Map<String, Value>,
     plan_required: bool,
 ) -> Option<Response> {
-    let service = match body.get("service_id") {
-        Some(Value::String(s)) => s.as_str(),
-        Some(_) => return Some(Response::bad_request("service_id: must be a string")),
-        None => return Some(Response::bad_request("service_id: is required")),
-    };
-    let plan = match body.get("plan_id") {
-        Some(Value::String(s)) => Some(s.as_str()),
-        Some(_) => return Some(Response::bad_request("plan_id: must be a string")),
-        None if plan_required => return Some(Response::bad_request("plan_id: is required")),
-        None => None,
-    };
-    // On update a plan other than the instance's is a plan change (422, checked later).
-    let plan = if plan_required {
-        plan.unwrap_or("")
-    } else {
-        ses_broker::catalog::PLAN_ID
-    };
-    catalog
-        .check_ids(service, plan)
-        .err()
-        .map(|e| Response::bad_request(e.to_string()))
+    refuse(&id_problems(catalog, body, plan_required))
+}
+
+/// 400 with every problem of a provision body's mandatory fields at once: `service_id` and
+/// `plan_id` (the catalog's), `organization_guid` and `space_guid` (non-empty strings, as
+/// OSBAPI requires even though `context` supersedes them), and `context` (an object when
+/// present).
+#[must_use]
+pub fn check_provision(catalog: &Catalog, body: &Map<String, Value>) -> Option<Response> {
+    let mut problems = id_problems(catalog, body, true);
+    for key in ["organization_guid", "space_guid"] {
+        match body.get(key) {
+            Some(Value::String(value)) if !value.is_empty() => {}
+            Some(Value::String(_)) => problems.push(format!("{key}: must not be empty")),
+            Some(_) => problems.push(format!("{key}: must be a string")),
+            None => problems.push(format!("{key}: is required")),
+        }
+    }
+    if body
+        .get("context")
+        .is_some_and(|context| !context.is_object())
+    {
+        problems.push("context: must be an object".to_owned());
+    }
+    refuse(&problems)
 }
 
 /// 400 unless the query names `catalog`'s service and plan (deprovision, unbind).
 #[must_use]
 pub fn check_query_ids(catalog: &Catalog, request: &Request<'_>) -> Option<Response> {
-    let (Some(service), Some(plan)) = (request.query("service_id"), request.query("plan_id"))
-    else {
-        return Some(Response::bad_request(
-            "service_id and plan_id are required query parameters",
-        ));
-    };
-    catalog
-        .check_ids(service, plan)
-        .err()
-        .map(|e| Response::bad_request(e.to_string()))
+    let problems: Vec<String> = [Id::Service, Id::Plan]
+        .into_iter()
+        .filter_map(|id| match request.query(id.key()) {
+            Some(value) => id.unknown(catalog, value),
+            None => Some(format!("{}: is a required query parameter", id.key())),
+        })
+        .collect();
+    refuse(&problems)
 }
 
-/// 412 unless `X-Broker-API-Version` is 2.13 or a later 2.x.
+/// 412 unless `X-Broker-API-Version` is a 2.x: `2.MINOR` or `2.MINOR.PATCH`, decimal.
+/// OSBAPI keeps 2.x backward compatible, so a platform speaking an older minor version
+/// gets the answers it knows; this broker implements 2.17.
 pub fn check_api_version(header: Option<&str>) -> Option<Response> {
-    // "2.17", or with a patch level ("2.17.1"): major 2, minor at least 13.
-    let mut parts = header.unwrap_or("").trim().split('.');
-    let supported = parts.next() == Some("2")
-        && parts
-            .next()
-            .and_then(|minor| minor.parse::<u32>().ok())
-            .is_some_and(|minor| minor >= MIN_MINOR_VERSION)
-        && parts.all(|patch| patch.parse::<u32>().is_ok());
+    let decimal = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let supported = header.is_some_and(|value| {
+        let parts: Vec<&str> = value.trim().split('.').collect();
+        matches!(parts.len(), 2 | 3)
+            && parts.first() == Some(&"2")
+            && parts.iter().all(|part| decimal(part))
+    });
     (!supported).then(|| {
         Response::error(
             412,
             None,
             format!(
-                "X-Broker-API-Version {}: this broker speaks OSBAPI 2.{MIN_MINOR_VERSION} to 2.17 (any 2.x from 2.{MIN_MINOR_VERSION} is accepted)",
-                header.map_or("is missing".to_owned(), |v| format!("{v:?} is not supported")),
+                "X-Broker-API-Version: {}; this broker speaks OSBAPI 2.17 and accepts any 2.x (such as 2.17 or 2.17.1)",
+                header.map_or_else(
+                    || "is missing".to_owned(),
+                    |v| format!("{:?} is not a 2.x version", excerpt(v))
+                ),
             ),
         )
     })
+}
+
+/// At most 64 characters of what a client sent, for a description.
+fn excerpt(value: &str) -> String {
+    const MAX: usize = 64;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}...", value.get(..end).unwrap_or_default()),
+        None => value.to_owned(),
+    }
 }
 
 /// 405 with the `Allow` header.
@@ -166,11 +243,13 @@ pub fn method_not_allowed(allow: &'static str) -> Response {
     response
 }
 
-/// The body as a JSON object, or 400.
+/// The body as a JSON object; 413 past [`MAX_BODY_BYTES`], 400 when it is not a JSON
+/// object.
 pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Response> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(Response::bad_request(format!(
-            "the request body is larger than {MAX_BODY_BYTES} bytes"
+        return Err(Response::body_too_large(format!(
+            "{} bytes were sent",
+            body.len()
         )));
     }
     match serde_json::from_slice::<Value>(body) {
@@ -201,19 +280,35 @@ pub fn optional_strings(body: &Map<String, Value>, keys: &[&str]) -> Option<Resp
     })
 }
 
-/// 400 unless `maintenance_info`, when present, is an object with a string `version`.
+/// `maintenance_info`, when present: an object whose `version` and `description`, when
+/// present, are strings (400 otherwise). The plan declares no `maintenance_info`, so an
+/// object without a `version` (such as `{}`) asks for nothing and is accepted, and any
+/// `version` is 422 `MaintenanceInfoConflict`: OSBAPI's answer to a version the catalog
+/// does not list.
 pub fn check_maintenance_info(body: &Map<String, Value>) -> Option<Response> {
-    match body.get("maintenance_info") {
-        None => None,
-        Some(Value::Object(info)) => require_strings(info, &["version"])
-            .or_else(|| optional_strings(info, &["description"]))
-            .map(|_| {
-                Response::bad_request(
-                    "maintenance_info: needs a string version (and an optional string description)",
-                )
-            }),
-        Some(_) => Some(Response::bad_request("maintenance_info: must be an object")),
+    let info = match body.get("maintenance_info") {
+        None => return None,
+        Some(Value::Object(info)) => info,
+        Some(_) => return Some(Response::bad_request("maintenance_info: must be an object")),
+    };
+    let wrong: Vec<String> = ["version", "description"]
+        .into_iter()
+        .filter(|key| info.get(*key).is_some_and(|value| !value.is_string()))
+        .map(|key| format!("maintenance_info.{key}: must be a string"))
+        .collect();
+    if let Some(refused) = refuse(&wrong) {
+        return Some(refused);
     }
+    info.get("version").and_then(Value::as_str).map(|version| {
+        Response::error(
+            422,
+            Some("MaintenanceInfoConflict"),
+            format!(
+                "maintenance_info.version: {:?} was requested, but the plan declares no maintenance_info (send none, or an empty object)",
+                excerpt(version)
+            ),
+        )
+    })
 }
 
 /// 400 unless `previous_values`, when present, is an object of strings.

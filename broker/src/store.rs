@@ -103,6 +103,10 @@ pub enum Kind {
     Bind,
     /// Delete a binding.
     Unbind,
+    /// Turn an instance's sending off (a critical reputation alarm).
+    Pause,
+    /// Turn it back on (an operator's resume).
+    Resume,
 }
 
 impl Kind {
@@ -115,6 +119,8 @@ impl Kind {
             Self::Deprovision => "deprovision",
             Self::Bind => "bind",
             Self::Unbind => "unbind",
+            Self::Pause => "pause",
+            Self::Resume => "resume",
         }
     }
 
@@ -125,6 +131,8 @@ impl Kind {
             Self::Deprovision,
             Self::Bind,
             Self::Unbind,
+            Self::Pause,
+            Self::Resume,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -134,6 +142,13 @@ impl Kind {
     #[must_use]
     pub const fn is_binding(self) -> bool {
         matches!(self, Self::Bind | Self::Unbind)
+    }
+
+    /// Whether the platform asked for it (and polls `last_operation` for it): a pause or a
+    /// resume is the broker's own and leaves the platform's last operation alone.
+    #[must_use]
+    pub const fn is_platforms(self) -> bool {
+        !matches!(self, Self::Pause | Self::Resume)
     }
 }
 
@@ -222,6 +237,18 @@ pub enum Write<'a> {
     RemoveBinding(&'a BindingId),
     /// Keep the binding with this ledger (an unbind that stopped half way).
     BindingLedger(&'a BindingId, &'a Ledger),
+    /// Sending is off: the instance's ledger says so and its open pause is applied.
+    Paused(&'a Ledger),
+    /// Sending is back on: the ledger says so and the open pause is closed by `by` for
+    /// `reason`.
+    Resumed {
+        /// The instance's ledger.
+        ledger: &'a Ledger,
+        /// Who resumed.
+        by: &'a str,
+        /// Why.
+        reason: &'a str,
+    },
 }
 
 /// What `begin` found.
@@ -524,16 +551,18 @@ impl Store {
                 None => Box::pin(self.begin(operation)).await,
             };
         }
-        set_last_operation(
-            &mut tx,
-            &operation.instance_id,
-            operation.binding_id.as_ref(),
-            &operation.id,
-            operation.kind,
-            OpState::InProgress,
-            "",
-        )
-        .await?;
+        if operation.kind.is_platforms() {
+            set_last_operation(
+                &mut tx,
+                &operation.instance_id,
+                operation.binding_id.as_ref(),
+                &operation.id,
+                operation.kind,
+                OpState::InProgress,
+                "",
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(Begun::Started)
     }
@@ -686,16 +715,28 @@ impl Store {
             return Ok(false);
         }
         self.write(&mut tx, &operation.instance_id, write).await?;
-        set_last_operation(
-            &mut tx,
-            &operation.instance_id,
-            operation.binding_id.as_ref(),
-            &operation.id,
-            operation.kind,
-            state,
-            description,
-        )
-        .await?;
+        if operation.kind.is_platforms() {
+            set_last_operation(
+                &mut tx,
+                &operation.instance_id,
+                operation.binding_id.as_ref(),
+                &operation.id,
+                operation.kind,
+                state,
+                description,
+            )
+            .await?;
+        } else if state == OpState::Failed {
+            sqlx::query(
+                "UPDATE pauses SET attempted_at = $1, last_error = $2 \
+                 WHERE instance_id = $3 AND resumed_at IS NULL",
+            )
+            .bind(now_ms())
+            .bind(description)
+            .bind(operation.instance_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -812,6 +853,40 @@ impl Store {
                     .execute(&mut **tx)
                     .await?;
             }
+            Write::Paused(ledger) => {
+                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2 WHERE id = $3")
+                    .bind(to_json("ledger", ledger)?)
+                    .bind(now)
+                    .bind(id.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(
+                    "UPDATE pauses SET applied_at = $1, last_error = NULL \
+                     WHERE instance_id = $2 AND resumed_at IS NULL",
+                )
+                .bind(now)
+                .bind(id.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+            Write::Resumed { ledger, by, reason } => {
+                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2 WHERE id = $3")
+                    .bind(to_json("ledger", ledger)?)
+                    .bind(now)
+                    .bind(id.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(
+                    "UPDATE pauses SET resumed_at = $1, resumed_by = $2, resume_reason = $3 \
+                     WHERE instance_id = $4 AND resumed_at IS NULL",
+                )
+                .bind(now)
+                .bind(by)
+                .bind(reason)
+                .bind(id.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
             Write::RemoveBinding(bid) => {
                 sqlx::query("DELETE FROM bindings WHERE instance_id = $1 AND id = $2")
                     .bind(id.as_str())
@@ -822,6 +897,83 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Records a pause of instance `pause.instance_id` unless one is open already (the same
+    /// alarm delivered twice, or another critical alarm): `true` when this one is new.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn record_pause(&self, pause: &Pause) -> Result<bool, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO pauses (instance_id, paused_at, configuration_set, alarm, reason, \
+             message_id, topic_arn) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(pause.instance_id.as_str())
+        .bind(pause.paused_at)
+        .bind(pause.configuration_set.as_str())
+        .bind(pause.alarm.as_str())
+        .bind(pause.reason.as_str())
+        .bind(pause.message_id.as_str())
+        .bind(pause.topic_arn.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    /// The open pauses (sending off, or about to be), oldest first.
+    ///
+    /// # Errors
+    /// The database failed or a row no longer reads.
+    pub async fn open_pauses(&self) -> Result<Vec<Pause>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT instance_id, paused_at, configuration_set, alarm, reason, message_id, \
+             topic_arn, applied_at, last_error FROM pauses WHERE resumed_at IS NULL \
+             ORDER BY paused_at, instance_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(pause_from_row).collect()
+    }
+
+    /// The open pause of instance `id`.
+    ///
+    /// # Errors
+    /// The database failed or the row no longer reads.
+    pub async fn open_pause(&self, id: &InstanceId) -> Result<Option<Pause>, StoreError> {
+        let row = sqlx::query(
+            "SELECT instance_id, paused_at, configuration_set, alarm, reason, message_id, \
+             topic_arn, applied_at, last_error FROM pauses \
+             WHERE instance_id = $1 AND resumed_at IS NULL",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(pause_from_row).transpose()
+    }
+
+    /// The instances with an open pause not applied yet whose last attempt (if any) is
+    /// older than `retry_after`.
+    ///
+    /// # Errors
+    /// The database failed or an id no longer reads.
+    pub async fn pending_pauses(
+        &self,
+        retry_after: Duration,
+    ) -> Result<Vec<InstanceId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT instance_id FROM pauses WHERE resumed_at IS NULL AND applied_at IS NULL \
+             AND (attempted_at IS NULL OR attempted_at <= $1) ORDER BY paused_at",
+        )
+        .bind(now_ms().saturating_sub(millis(retry_after)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("instance_id")?;
+                InstanceId::parse(&id).map_err(|e| corrupt(format!("pause of {id:?}"), e))
+            })
+            .collect()
     }
 
     /// The last operation on the instance (or, with `bid`, its binding).
@@ -886,6 +1038,44 @@ pub struct ProgressEnvelope {
     pub failure: Option<String>,
     /// The core's progress.
     pub progress: Progress,
+}
+
+/// A pause of sending, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    /// The instance.
+    pub instance_id: InstanceId,
+    /// When the broker recorded it (Unix milliseconds).
+    pub paused_at: i64,
+    /// The configuration set whose sending is off.
+    pub configuration_set: String,
+    /// The alarm that fired.
+    pub alarm: String,
+    /// The core's reason.
+    pub reason: String,
+    /// SNS's message id.
+    pub message_id: String,
+    /// The platform topic it came through.
+    pub topic_arn: String,
+    /// When SES had sending off (`None` while the pause operation has not succeeded).
+    pub applied_at: Option<i64>,
+    /// Why the last attempt to apply it failed.
+    pub last_error: Option<String>,
+}
+
+fn pause_from_row(row: &AnyRow) -> Result<Pause, StoreError> {
+    let id: String = row.try_get("instance_id")?;
+    Ok(Pause {
+        instance_id: InstanceId::parse(&id).map_err(|e| corrupt(format!("pause of {id:?}"), e))?,
+        paused_at: row.try_get("paused_at")?,
+        configuration_set: row.try_get("configuration_set")?,
+        alarm: row.try_get("alarm")?,
+        reason: row.try_get("reason")?,
+        message_id: row.try_get("message_id")?,
+        topic_arn: row.try_get("topic_arn")?,
+        applied_at: row.try_get("applied_at")?,
+        last_error: row.try_get("last_error")?,
+    })
 }
 
 fn operation_from_row(row: &AnyRow) -> Result<OperationRow, StoreError> {

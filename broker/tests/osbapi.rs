@@ -112,7 +112,9 @@ fn authentication_and_version_come_first() {
         (None, Some("2.17"), 401),
         (Some("Basic dXNlcjp3cm9uZw=="), Some("2.17"), 401),
         (Some(AUTH), None, 412),
-        (Some(AUTH), Some("2.12"), 412),
+        (Some(AUTH), Some("1.0"), 412),
+        (Some(AUTH), Some("3.0"), 412),
+        (Some(AUTH), Some("2.12"), 200),
         (Some(AUTH), Some("2.13"), 200),
         (Some(AUTH), Some("2.99"), 200),
     ] {

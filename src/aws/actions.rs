@@ -11,8 +11,9 @@ use super::calls::{
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
     EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
-    MxFailure, PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes,
-    Subscribe, SuppressionReason, TlsPolicy, Unsubscribe,
+    MxFailure, PutConfigurationSetSendingOptions, PutUserPolicy, ScheduleKeyDeletion,
+    SetIdentityMailFromDomain, SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy,
+    Unsubscribe,
 };
 use super::error::DriveError;
 use super::ids::KmsKeyId;
@@ -205,7 +206,8 @@ pub(crate) fn delete(resource: &Resource) -> Option<Operation> {
         }
         Resource::TopicPolicy { .. }
         | Resource::HostedZoneTags { .. }
-        | Resource::KeyRotation { .. } => return None,
+        | Resource::KeyRotation { .. }
+        | Resource::SendingOptions { .. } => return None,
     })
 }
 
@@ -220,6 +222,19 @@ pub(crate) fn put(
     match target {
         Target::Instance(state) => put_instance(slot, state, ledger, memory),
         Target::Binding(state) => put_binding(slot, state, memory),
+        Target::Sending { enabled } => match slot {
+            Slot::SendingOptions => simple(
+                slot,
+                Operation::PutConfigurationSetSendingOptions(PutConfigurationSetSendingOptions {
+                    configuration_set_name: ledger
+                        .configuration_set()
+                        .cloned()
+                        .ok_or(missing("configuration set"))?,
+                    sending_enabled: *enabled,
+                }),
+            ),
+            _ => Err(missing("instance or binding target")),
+        },
         Target::Nothing => Err(missing("target")),
     }
 }

@@ -213,8 +213,35 @@ pub(crate) fn apply(
                 let state: &BindingState = state;
                 put_binding(slot, state, op, answer, land)
             }
+            Target::Sending { .. } => put_sending(slot, op, answer, land.ledger),
             Target::Nothing => Err(unexpected(op, &answer)),
         },
+    }
+}
+
+/// A pause or resume answered: the ledger records what AWS was told.
+fn put_sending(
+    slot: &Slot,
+    op: &Operation,
+    answer: Answer,
+    ledger: &mut Ledger,
+) -> Result<(), DriveError> {
+    let Operation::PutConfigurationSetSendingOptions(put) = op else {
+        return Err(unexpected(op, &answer));
+    };
+    match (slot, answer) {
+        (Slot::SendingOptions, Answer::Done(_)) => {
+            ledger.put(Resource::SendingOptions {
+                configuration_set: put.configuration_set_name.clone(),
+                sending_enabled: put.sending_enabled,
+            });
+            Ok(())
+        }
+        (_, Answer::NotFound) => Err(gone(
+            op,
+            &format!("configuration set {}", put.configuration_set_name),
+        )),
+        (_, other) => Err(unexpected(op, &other)),
     }
 }
 

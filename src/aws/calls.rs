@@ -176,8 +176,9 @@ macro_rules! params {
 
 params!(
     /// SES v2 `CreateConfigurationSet`: every option given at creation (moto serves them
-    /// only there). `SendingOptions.SendingEnabled` is set only here, never by an update, so
-    /// an update cannot undo a pause.
+    /// only there). `SendingOptions.SendingEnabled` is set here and afterwards only by
+    /// [`PutConfigurationSetSendingOptions`] (a pause or an operator's resume), never by an
+    /// update, so an update cannot undo a pause.
     CreateConfigurationSet {
         /// `ConfigurationSetName`.
         configuration_set_name: ConfigurationSetName,
@@ -192,6 +193,21 @@ params!(
         sending_enabled: bool,
         /// `Tags`.
         tags: Tags,
+    }
+);
+
+params!(
+    /// SES v2 `PutConfigurationSetSendingOptions`: pauses (`false`) or re-enables (`true`)
+    /// sending on the configuration set. A PUT, so making it twice is harmless. Only
+    /// [`Driver::pause_sending`](super::Driver::pause_sending) and
+    /// [`Driver::enable_sending`](super::Driver::enable_sending) hand it out; an update never
+    /// does, so nothing but an operator's resume re-enables a paused set. A set that is not
+    /// there answers [`Answer::NotFound`](super::Answer), which stops the run.
+    PutConfigurationSetSendingOptions {
+        /// `ConfigurationSetName`.
+        configuration_set_name: ConfigurationSetName,
+        /// `SendingEnabled`.
+        sending_enabled: bool,
     }
 );
 

@@ -141,6 +141,47 @@ impl Driver {
         ))
     }
 
+    /// Pauses sending on the configuration set in an instance's `ledger` (SES v2
+    /// `PutConfigurationSetSendingOptions` with `SendingEnabled` false), what a critical
+    /// reputation alarm asks for; nothing else is touched.
+    ///
+    /// The call is made even when the ledger records a pause already: it is a PUT, so a
+    /// second pause is harmless, and the record may be stale (sending re-enabled outside
+    /// the broker). Once done, the progress's ledger records the pause
+    /// ([`Ledger::sending_enabled`] is `Some(false)`): store it with the instance, and an
+    /// update keeps it (an update never re-enables sending). A ledger without a configuration
+    /// set stops the run before any call ([`Next::Failed`] with
+    /// [`DriveError::MissingDependency`]); a set gone from AWS stops it with
+    /// [`DriveError::Gone`]. Not undone by [`Self::rollback`]
+    /// ([`RollbackError::SendingSwitch`]).
+    #[must_use]
+    pub fn pause_sending(ledger: Ledger) -> Self {
+        Self::switch_sending(ledger, false)
+    }
+
+    /// Re-enables sending on the configuration set in an instance's `ledger` (an operator's
+    /// resume after a pause): as [`Self::pause_sending`], with `SendingEnabled` true, and
+    /// the ledger then records `Some(true)`.
+    #[must_use]
+    pub fn enable_sending(ledger: Ledger) -> Self {
+        Self::switch_sending(ledger, true)
+    }
+
+    fn switch_sending(ledger: Ledger, enabled: bool) -> Self {
+        let lifecycle = if enabled {
+            Lifecycle::EnableSending
+        } else {
+            Lifecycle::PauseSending
+        };
+        // Forgetting the recorded switch makes the run call AWS whatever the record says.
+        Self::start(Progress::new(
+            lifecycle,
+            Target::Sending { enabled },
+            Target::Nothing,
+            ledger.only(|r| !matches!(r, Resource::SendingOptions { .. })),
+        ))
+    }
+
     /// Continues a stored run (also one that stopped on an error: it tries again, and one
     /// that was done: it checks there is nothing left to do). A bind resumed after its
     /// access key was created, even a finished one, replaces that key, whose secret only
@@ -157,11 +198,18 @@ impl Driver {
     ///
     /// # Errors
     /// [`RollbackError::Irreversible`] for a deprovision or unbind;
+    /// [`RollbackError::SendingSwitch`] for a pause or enable;
     /// [`RollbackError::AlreadyRollingBack`] when it already is.
     pub fn rollback(mut self) -> Result<Self, RollbackError> {
         let lifecycle = self.progress.lifecycle;
         if matches!(lifecycle, Lifecycle::Deprovision | Lifecycle::Unbind) {
             return Err(RollbackError::Irreversible(lifecycle));
+        }
+        if matches!(
+            lifecycle,
+            Lifecycle::PauseSending | Lifecycle::EnableSending
+        ) {
+            return Err(RollbackError::SendingSwitch(lifecycle));
         }
         if self.progress.rolling_back {
             return Err(RollbackError::AlreadyRollingBack(lifecycle));

@@ -139,4 +139,11 @@ pub enum RollbackError {
     /// The run is already rolling back.
     #[error("the {0} is already rolling back")]
     AlreadyRollingBack(Lifecycle),
+    /// A pause or an enable switches one setting: undoing a pause would re-enable sending,
+    /// which only an operator's resume may do, so neither is undone; a stopped
+    /// one is resumed, and the other switch is a run of its own.
+    #[error(
+        "the {0} cannot be rolled back: sending is switched back only by a pause or an enable of its own; resume it instead"
+    )]
+    SendingSwitch(Lifecycle),
 }

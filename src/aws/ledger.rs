@@ -26,6 +26,15 @@ pub enum Resource {
         /// Its name.
         name: ConfigurationSetName,
     },
+    /// Sending on the configuration set as the last pause or resume left it
+    /// (`SendingOptions.SendingEnabled`). Absent until one ran: the set was created with
+    /// sending enabled. Goes with the set.
+    SendingOptions {
+        /// The configuration set.
+        configuration_set: ConfigurationSetName,
+        /// `SendingEnabled`.
+        sending_enabled: bool,
+    },
     /// The SES email identity, with the DKIM tokens SES gave it.
     EmailIdentity {
         /// The domain.
@@ -194,6 +203,7 @@ pub enum Resource {
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Slot {
     ConfigurationSet,
+    SendingOptions,
     EmailIdentity,
     MailFrom,
     Key(#[serde(with = "serde_enums::topic")] Topic),
@@ -226,6 +236,7 @@ impl Slot {
     pub(crate) fn of(resource: &Resource) -> Self {
         match resource {
             Resource::ConfigurationSet { .. } => Self::ConfigurationSet,
+            Resource::SendingOptions { .. } => Self::SendingOptions,
             Resource::EmailIdentity { .. } => Self::EmailIdentity,
             Resource::MailFrom { .. } => Self::MailFrom,
             Resource::Key { topic, .. } => Self::Key(*topic),
@@ -273,21 +284,22 @@ impl Slot {
             Self::UserPolicy => 9,
             Self::User => 10,
             Self::EventDestination(_) => 11,
-            Self::MailFrom => 12,
-            Self::EmailIdentity => 13,
-            Self::ConfigurationSet => 14,
-            Self::TopicPolicy(_) => 15,
-            Self::Topic(_) => 16,
-            Self::Alias(_) => 17,
-            Self::KeyRotation(_) => 18,
-            Self::Key(_) => 19,
+            Self::SendingOptions => 12,
+            Self::MailFrom => 13,
+            Self::EmailIdentity => 14,
+            Self::ConfigurationSet => 15,
+            Self::TopicPolicy(_) => 16,
+            Self::Topic(_) => 17,
+            Self::Alias(_) => 18,
+            Self::KeyRotation(_) => 19,
+            Self::Key(_) => 20,
         }
     }
 
     /// The resource whose deletion takes this one with it.
     pub(crate) fn parent(&self) -> Option<Self> {
         match self {
-            Self::EventDestination(_) => Some(Self::ConfigurationSet),
+            Self::EventDestination(_) | Self::SendingOptions => Some(Self::ConfigurationSet),
             Self::MailFrom => Some(Self::EmailIdentity),
             Self::TopicPolicy(t) => Some(Self::Topic(*t)),
             Self::KeyRotation(t) => Some(Self::Key(*t)),
@@ -297,11 +309,14 @@ impl Slot {
     }
 
     /// Whether removing this setting alone needs no call (it only ever goes with its
-    /// parent).
+    /// parent). Sending options above all: deleting them would have to re-enable sending.
     pub(crate) const fn drops_silently(&self) -> bool {
         matches!(
             self,
-            Self::TopicPolicy(_) | Self::KeyRotation(_) | Self::HostedZoneTags
+            Self::TopicPolicy(_)
+                | Self::KeyRotation(_)
+                | Self::HostedZoneTags
+                | Self::SendingOptions
         )
     }
 }
@@ -364,6 +379,28 @@ impl Ledger {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.resources.is_empty()
+    }
+
+    /// The configuration set, once created.
+    #[must_use]
+    pub fn configuration_set(&self) -> Option<&ConfigurationSetName> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::ConfigurationSet { name } => Some(name),
+            _ => None,
+        })
+    }
+
+    /// Whether sending is enabled on the configuration set, as the last pause
+    /// (`Some(false)`) or resume (`Some(true)`) left it; `None` when neither ran (the set
+    /// was created with sending enabled).
+    #[must_use]
+    pub fn sending_enabled(&self) -> Option<bool> {
+        self.resources.iter().find_map(|r| match r {
+            Resource::SendingOptions {
+                sending_enabled, ..
+            } => Some(*sending_enabled),
+            _ => None,
+        })
     }
 
     /// The DKIM tokens and signing zone of the identity, once created.

@@ -41,6 +41,7 @@
 //! | email identity `D`, its default configuration set | [`InstanceState`] `domain`, `configuration_set` | [`CreateEmailIdentity`], [`DeleteEmailIdentity`] |
 //! | MAIL FROM `<sub>.D`, `USE_DEFAULT_VALUE` on MX failure | [`InstanceState`] `mail_from` | [`SetIdentityMailFromDomain`] ([`MxFailure::UseDefaultValue`]; `None` removes it) |
 //! | configuration set: TLS `REQUIRE`, reputation metrics, suppression `BOUNCE`+`COMPLAINT`, sending enabled at creation only | [`CreateConfigurationSet`] | [`CreateConfigurationSet`], [`DeleteConfigurationSet`] |
+//! | sending paused or re-enabled on the configuration set | [`Target::Sending`] ([`Driver::pause_sending`], [`Driver::enable_sending`]); recorded as [`Resource::SendingOptions`] | [`PutConfigurationSetSendingOptions`] |
 //! | per feedback kind: KMS key (policy of four statements, rotation, 7-day window, description naming the topic) | [`TopicState`] `key_policy`, `key_description`; [`KEY_DELETION_WINDOW_DAYS`] | [`CreateKey`], [`EnableKeyRotation`], [`ScheduleKeyDeletion`] |
 //! | its alias `alias/<base>-k` | [`TopicState`] `alias` | [`CreateAlias`], [`DeleteAlias`] |
 //! | topic `<base>-k` with `KmsMasterKeyId`, policy `<base>-k-policy` / `AllowSESAccess` | [`TopicState`] `name`, `topic_policy` | [`CreateTopic`], [`SetTopicAttributes`], [`DeleteTopic`] |
@@ -61,6 +62,16 @@
 //! records, the zone, the alarms, the subscriptions, the access keys and the user's policy
 //! before the user, the event destinations (with their set), the identity, the set, then
 //! topics, aliases, keys.
+//!
+//! # Pausing and resuming sending
+//! A critical reputation alarm pauses the instance's configuration set and only an
+//! operator's resume re-enables it: [`Driver::pause_sending`] and
+//! [`Driver::enable_sending`] take the instance's stored ledger and run like any other
+//! lifecycle step ([`Lifecycle::PauseSending`], [`Lifecycle::EnableSending`]), resumable
+//! from a stored [`Progress`], each one `PutConfigurationSetSendingOptions` call. The
+//! ledger they end with records the switch; an update keeps that record and never hands
+//! out the call, so it cannot undo a pause. moto does not serve the call (it answers 404):
+//! the broker checks it against its stand-in, and against moto only that it is made.
 //!
 //! # The loop
 //! ```
@@ -152,8 +163,9 @@ pub use calls::{
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
     DnsAccount, EnableKeyRotation, EventType, GetHostedZone, ListAccessKeys, ListHostedZonesByName,
-    ListKeys, MxFailure, PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain,
-    SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy, Unsubscribe,
+    ListKeys, MxFailure, PutConfigurationSetSendingOptions, PutUserPolicy, ScheduleKeyDeletion,
+    SetIdentityMailFromDomain, SetTopicAttributes, Subscribe, SuppressionReason, TlsPolicy,
+    Unsubscribe,
 };
 pub use dns_record::DnsRecordSet;
 pub use driver::{Driver, Next};

@@ -13,8 +13,8 @@ use super::calls::{
     DeleteAlias, DeleteConfigurationSet, DeleteConfigurationSetEventDestination,
     DeleteEmailIdentity, DeleteHostedZone, DeleteTopic, DeleteUser, DeleteUserPolicy, DescribeKey,
     EnableKeyRotation, GetHostedZone, ListAccessKeys, ListHostedZonesByName, ListKeys,
-    PutUserPolicy, ScheduleKeyDeletion, SetIdentityMailFromDomain, SetTopicAttributes, Subscribe,
-    Unsubscribe,
+    PutConfigurationSetSendingOptions, PutUserPolicy, ScheduleKeyDeletion,
+    SetIdentityMailFromDomain, SetTopicAttributes, Subscribe, Unsubscribe,
 };
 
 /// The AWS service an operation goes to.
@@ -74,6 +74,8 @@ pub enum Operation {
     CreateConfigurationSet(CreateConfigurationSet),
     /// SES v2 `DeleteConfigurationSet`.
     DeleteConfigurationSet(DeleteConfigurationSet),
+    /// SES v2 `PutConfigurationSetSendingOptions` (pause or re-enable sending).
+    PutConfigurationSetSendingOptions(PutConfigurationSetSendingOptions),
     /// SES v2 `CreateEmailIdentity`.
     CreateEmailIdentity(CreateEmailIdentity),
     /// SES v2 `DeleteEmailIdentity`.
@@ -147,6 +149,7 @@ impl Operation {
         match self {
             Self::CreateConfigurationSet(_)
             | Self::DeleteConfigurationSet(_)
+            | Self::PutConfigurationSetSendingOptions(_)
             | Self::CreateEmailIdentity(_)
             | Self::DeleteEmailIdentity(_) => Service::SesV2,
             Self::SetIdentityMailFromDomain(_)
@@ -187,6 +190,7 @@ impl Operation {
         match self {
             Self::CreateConfigurationSet(_) => "CreateConfigurationSet",
             Self::DeleteConfigurationSet(_) => "DeleteConfigurationSet",
+            Self::PutConfigurationSetSendingOptions(_) => "PutConfigurationSetSendingOptions",
             Self::CreateEmailIdentity(_) => "CreateEmailIdentity",
             Self::DeleteEmailIdentity(_) => "DeleteEmailIdentity",
             Self::SetIdentityMailFromDomain(_) => "SetIdentityMailFromDomain",

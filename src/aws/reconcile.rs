@@ -3,8 +3,9 @@
 //! dependency order).
 //!
 //! The choice is recomputed from the target and the ledger at every step, so provision,
-//! update (only the difference), deprovision, bind, unbind, resume and rollback are one
-//! procedure: a rollback is the same walk towards another target.
+//! update (only the difference), deprovision, bind, unbind, a pause or re-enable of
+//! sending, resume and rollback are one procedure: a rollback is the same walk towards
+//! another target.
 
 use super::dns_record::DnsRecordSet;
 use super::ledger::{Ledger, Resource, Slot};
@@ -137,6 +138,8 @@ impl<'a> View<'a> {
             Target::Nothing => false,
             Target::Instance(state) => self.keep_instance(state, resource),
             Target::Binding(state) => self.keep_binding(state, resource),
+            // A pause or resume changes one setting and deletes nothing.
+            Target::Sending { .. } => true,
         }
     }
 
@@ -144,6 +147,10 @@ impl<'a> View<'a> {
         let generated = state.generated_dns.is_some();
         match resource {
             Resource::ConfigurationSet { name } => *name == state.configuration_set,
+            // Kept, never put: an update leaves a pause alone.
+            Resource::SendingOptions {
+                configuration_set, ..
+            } => *configuration_set == state.configuration_set,
             Resource::EmailIdentity { domain, .. } => *domain == state.domain,
             Resource::MailFrom { identity, .. } => {
                 state.mail_from.is_some() && *identity == state.domain
@@ -246,6 +253,7 @@ impl<'a> View<'a> {
                     slots.push(Slot::Subscription(s.topic, s.protocol, s.endpoint.clone()));
                 }
             }
+            Target::Sending { .. } => slots.push(Slot::SendingOptions),
         }
         slots
     }
@@ -256,6 +264,12 @@ impl<'a> View<'a> {
             (Target::Binding(state), Resource::UserPolicy { policy, .. }) => {
                 *policy == state.policy
             }
+            (
+                Target::Sending { enabled },
+                Resource::SendingOptions {
+                    sending_enabled, ..
+                },
+            ) => enabled == sending_enabled,
             (Target::Instance(state), _) => match resource {
                 Resource::MailFrom { domain, .. } => state.mail_from.as_ref() == Some(domain),
                 Resource::TopicPolicy { topic, policy } => state

@@ -21,10 +21,17 @@ pub enum Lifecycle {
     Bind,
     /// Delete a binding's resources.
     Unbind,
+    /// Pause sending on an instance's configuration set
+    /// ([`Driver::pause_sending`](super::Driver::pause_sending)).
+    PauseSending,
+    /// Re-enable sending on an instance's configuration set
+    /// ([`Driver::enable_sending`](super::Driver::enable_sending)).
+    EnableSending,
 }
 
 impl Lifecycle {
-    /// `provision`, `update`, `deprovision`, `bind`, `unbind`.
+    /// `provision`, `update`, `deprovision`, `bind`, `unbind`, `pause_sending`,
+    /// `enable_sending` (as serde writes them).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -33,6 +40,8 @@ impl Lifecycle {
             Self::Deprovision => "deprovision",
             Self::Bind => "bind",
             Self::Unbind => "unbind",
+            Self::PauseSending => "pause_sending",
+            Self::EnableSending => "enable_sending",
         }
     }
 }
@@ -54,4 +63,10 @@ pub enum Target {
     Instance(Box<InstanceState>),
     /// A binding's resources.
     Binding(Box<BindingState>),
+    /// Sending on the configuration set in the ledger switched on or off, and everything
+    /// else left as it is (a pause, a resume).
+    Sending {
+        /// `SendingOptions.SendingEnabled`.
+        enabled: bool,
+    },
 }

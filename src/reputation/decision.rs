@@ -22,9 +22,10 @@ const SET_DIMENSIONS: [&str; 2] = [
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlarmDecision {
-    /// A critical alarm entered ALARM: disable sending on this configuration set (SES
-    /// `UpdateConfigurationSetSendingEnabled`, `Enabled=false`). The alarm's own actions have
-    /// already notified the admin email and the platform topics.
+    /// A critical alarm entered ALARM: disable sending on this configuration set (SES v2
+    /// `PutConfigurationSetSendingOptions`, `SendingEnabled=false`: the AWS module's
+    /// `Driver::pause_sending`). The alarm's own actions have already notified the admin
+    /// email and the platform topics.
     PauseSending {
         /// The set to pause, `csb-aws-ses-<instance_id>`, recovered from the alarm name.
         configuration_set: ConfigurationSetName,

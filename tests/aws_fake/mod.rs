@@ -155,6 +155,15 @@ impl Aws {
                 self.destinations.retain(|(set, _), _| *set != name);
                 ok()
             }
+            Operation::PutConfigurationSetSendingOptions(p) => {
+                match self.sets.get_mut(p.configuration_set_name.as_str()) {
+                    Some((_, _, _, sending)) => {
+                        *sending = p.sending_enabled;
+                        ok()
+                    }
+                    None => Answer::NotFound,
+                }
+            }
             Operation::CreateEmailIdentity(c) => {
                 let domain = c.email_identity.to_string();
                 if let Some((set, tokens)) = self.identities.get(&domain) {

@@ -14,6 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use serde_json::Value;
 use ses_broker::aws::{Answer, KmsKeyId, Observed, Operation, Output, Service, Tags};
 use ses_broker::dns::DkimToken;
+use ses_broker::instance::ConfigurationSetName;
 use ses_broker::values::{Arn, DomainName, HostedZoneId};
 use sha2::{Digest as _, Sha256};
 
@@ -220,6 +221,17 @@ impl InMemoryAws {
             },
         );
         arn
+    }
+
+    /// Whether sending is enabled on the configuration set `name`
+    /// (`SendingOptions.SendingEnabled`: true at creation, switched by
+    /// `PutConfigurationSetSendingOptions`); `None` when there is no such set.
+    #[must_use]
+    pub fn sending_enabled(&self, name: &ConfigurationSetName) -> Option<bool> {
+        self.lock()
+            .configuration_sets
+            .get(name.as_str())
+            .map(|set| set.sending_enabled)
     }
 
     /// A copy of everything it holds.

@@ -1,9 +1,11 @@
-//! The stand-in's SES (v2 and v1): configuration sets, event destinations, identities, MAIL FROM.
+//! The stand-in's SES (v2 and v1): configuration sets (with their sending switch), event
+//! destinations, identities, MAIL FROM.
 
 use std::collections::BTreeMap;
 
 use ses_broker::aws::{Operation, Output};
 use ses_broker::dns::DkimToken;
+use ses_broker::instance::ConfigurationSetName;
 
 use super::{
     ConfigurationSet, EventDestination, Fault, Identity, InMemoryAws, LOWER32, World, digest,
@@ -45,16 +47,15 @@ impl InMemoryAws {
                 world
                     .configuration_sets
                     .remove(p.configuration_set_name.as_str())
-                    .ok_or_else(|| {
-                        fault(
-                            "NotFoundException",
-                            404,
-                            format!(
-                                "Configuration set <{}> does not exist",
-                                p.configuration_set_name
-                            ),
-                        )
-                    })?;
+                    .ok_or_else(|| no_such_set(&p.configuration_set_name))?;
+                nothing
+            }
+            Operation::PutConfigurationSetSendingOptions(p) => {
+                world
+                    .configuration_sets
+                    .get_mut(p.configuration_set_name.as_str())
+                    .ok_or_else(|| no_such_set(&p.configuration_set_name))?
+                    .sending_enabled = p.sending_enabled;
                 nothing
             }
             Operation::CreateEmailIdentity(p) => {
@@ -70,14 +71,7 @@ impl InMemoryAws {
                     .configuration_sets
                     .contains_key(p.configuration_set_name.as_str())
                 {
-                    return Err(fault(
-                        "NotFoundException",
-                        404,
-                        format!(
-                            "Configuration set <{}> does not exist",
-                            p.configuration_set_name
-                        ),
-                    ));
+                    return Err(no_such_set(&p.configuration_set_name));
                 }
                 // SES's tokens are 32 lowercase base32 characters; these are derived from the
                 // domain, so a rerun gives the same records.
@@ -199,6 +193,15 @@ impl InMemoryAws {
             other => Err(unmodelled(other)),
         }
     }
+}
+
+/// SES v2's error for a configuration set that does not exist.
+fn no_such_set(name: &ConfigurationSetName) -> Fault {
+    fault(
+        "NotFoundException",
+        404,
+        format!("Configuration set <{name}> does not exist"),
+    )
 }
 
 /// The configuration set `name`, or SES v1's error for a set that does not exist.

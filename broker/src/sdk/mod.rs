@@ -52,7 +52,11 @@ impl SdkAws {
         Self::from_config(&loader.load().await, endpoint)
     }
 
-    fn from_config(config: &SdkConfig, endpoint: Option<&str>) -> Self {
+    /// Clients from an SDK configuration the caller loaded (a test's fixed credentials),
+    /// every one sent where `config` says; `endpoint` only names that place in
+    /// [`Aws::describe`].
+    #[must_use]
+    pub fn from_config(config: &SdkConfig, endpoint: Option<&str>) -> Self {
         Self {
             sesv2: aws_sdk_sesv2::Client::new(config),
             ses: aws_sdk_ses::Client::new(config),
@@ -135,12 +139,21 @@ where
     fn from(error: SdkError<E, R>) -> Self {
         let status = error.raw_response().map(HttpStatus::status_code);
         match &error {
-            SdkError::ServiceError(_) => Self::Service {
-                code: error.code().unwrap_or("Unknown").to_owned(),
-                message: error.message().unwrap_or_default().to_owned(),
-                status,
-                transport: false,
-            },
+            SdkError::ServiceError(_) => {
+                let (code, message) = match error.code() {
+                    Some(code) => (
+                        code.to_owned(),
+                        error.message().unwrap_or_default().to_owned(),
+                    ),
+                    None => uncoded(status, error.message()),
+                };
+                Self::Service {
+                    code,
+                    message,
+                    status,
+                    transport: false,
+                }
+            }
             SdkError::ConstructionFailure(_) => Self::Local(aws_smithy_error_chain(&error)),
             _ => Self::Service {
                 code: "Transport".to_owned(),
@@ -150,6 +163,27 @@ where
             },
         }
     }
+}
+
+/// The code and message of an error answer that names no AWS error code (moto answers an
+/// operation it does not serve with an HTML 404 page): the HTTP status stands in for the
+/// code, so the failure says what came back instead of `Unknown` and nothing.
+fn uncoded(status: Option<u16>, message: Option<&str>) -> (String, String) {
+    let Some(status) = status else {
+        return (
+            "Unknown".to_owned(),
+            message
+                .unwrap_or("an error without an AWS error code")
+                .to_owned(),
+        );
+    };
+    let message = match message {
+        Some(text) if !text.is_empty() => text.to_owned(),
+        _ => format!(
+            "HTTP {status} without an AWS error code: the endpoint may not serve this operation"
+        ),
+    };
+    (format!("Http{status}"), message)
 }
 
 /// The HTTP status of a raw SDK response.
@@ -505,4 +539,21 @@ fn unique_reference(stem: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     format!("{stem}-{nanos:x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uncoded;
+
+    #[test]
+    fn an_error_without_an_aws_code_is_named_by_its_status() {
+        let (code, message) = uncoded(Some(404), None);
+        assert_eq!(code, "Http404");
+        assert_eq!(
+            message,
+            "HTTP 404 without an AWS error code: the endpoint may not serve this operation"
+        );
+        assert_eq!(uncoded(Some(404), Some("gone")).1, "gone");
+        assert_eq!(uncoded(None, None).0, "Unknown");
+    }
 }

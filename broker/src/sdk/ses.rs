@@ -51,6 +51,15 @@ impl SdkAws {
                     .await?;
                 Ok(Output::Nothing)
             }
+            Operation::PutConfigurationSetSendingOptions(p) => {
+                self.sesv2
+                    .put_configuration_set_sending_options()
+                    .configuration_set_name(p.configuration_set_name.as_str())
+                    .sending_enabled(p.sending_enabled)
+                    .send()
+                    .await?;
+                Ok(Output::Nothing)
+            }
             Operation::CreateEmailIdentity(p) => {
                 let out = self
                     .sesv2

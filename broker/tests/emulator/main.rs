@@ -6,6 +6,11 @@
 //! `GetConfigurationSet` answer from moto the Rust SDK cannot deserialize; those are read
 //! with boto3 (`support/moto_configuration_sets.py`).
 //!
+//! `pause.rs` checks that a pause reaches moto (which does not serve it), through the
+//! recording forwarder in `wire.rs`. `crash.rs` kills the broker after every AWS call of a
+//! provision, a bind and a deprovision, restarts it and compares again. The tests take
+//! moto one at a time, each from empty.
+//!
 //! Ignored by default (it needs moto): `.ci/check-emulator.sh` starts moto and runs it with
 //! `SES_BROKER_EMULATOR=http://127.0.0.1:PORT` and `SES_BROKER_EMULATOR_PYTHON` (a Python
 //! with boto3). Asked to run without them, it fails.
@@ -20,9 +25,11 @@
 )]
 
 mod crash;
+mod pause;
 mod read;
 #[path = "../support/mod.rs"]
 mod support;
+mod wire;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -32,7 +39,7 @@ use serde_json::{Value, json};
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::config::{CallerIdentity, with_identity};
 
-use support::process::{self, Process};
+use support::server::{Server, credentials};
 use support::{Harness, Observed, Unchecked, report, scenario};
 
 const REGION: &str = "us-gov-west-1";
@@ -67,13 +74,18 @@ pub(crate) struct Emulator {
     identity: CallerIdentity,
 }
 
-/// One test at a time: each starts from an empty moto.
+/// One test at a time: the crash tests empty moto between their runs.
 static EMULATOR: Mutex<()> = Mutex::new(());
+
+/// Holds moto for one test (while the guard lives).
+pub(crate) fn one_at_a_time() -> MutexGuard<'static, ()> {
+    EMULATOR.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 impl Emulator {
     /// moto at `SES_BROKER_EMULATOR`, emptied, for this test alone (while the guard lives).
     pub(crate) fn take() -> (Self, MutexGuard<'static, ()>) {
-        let guard = EMULATOR.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = one_at_a_time();
         let endpoint = std::env::var("SES_BROKER_EMULATOR").expect(
             "SES_BROKER_EMULATOR=http://127.0.0.1:PORT (moto's server) is required: run .ci/check-emulator.sh",
         );
@@ -157,28 +169,29 @@ impl Emulator {
         BrokerConfig::from_json(&with_identity(&file.to_string(), &self.identity).unwrap()).unwrap()
     }
 
-    /// Starts `ses-broker-server --aws sdk` against moto with the configuration `file`
-    /// (written beside `state`), its state in the SQLite file `state`, and `extra` flags.
+    /// Starts `ses-broker-server --aws sdk` against moto, named `name`, with the
+    /// configuration `file` (written beside `state`), its state in the SQLite file `state`,
+    /// and `extra` flags.
     pub(crate) fn broker(
         &self,
         name: &str,
         file: &Value,
         state: &Path,
         extra: &[&str],
-    ) -> Result<Process, String> {
+    ) -> Result<Server, String> {
         let config = state.with_extension("json");
         std::fs::write(&config, file.to_string()).unwrap();
-        let mut command = process::command();
-        command
-            .args(["--aws", "sdk", "--aws-endpoint", &self.endpoint, "--config"])
-            .arg(&config)
-            .arg("--state")
-            .arg(state)
-            .args(extra)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env_remove("AWS_PROFILE");
-        process::start(name, command)
+        Server::start_named(name, |command, _| {
+            credentials(command)
+                .args(["--aws", "sdk", "--aws-endpoint", &self.endpoint, "--config"])
+                .arg(&config)
+                .arg("--state")
+                .arg(state)
+                .args(extra)
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env_remove("AWS_PROFILE");
+        })
     }
 
     /// Everything moto holds, normalised.
@@ -198,7 +211,7 @@ impl Emulator {
 struct Moto {
     emulator: Emulator,
     config: BrokerConfig,
-    broker: Process,
+    broker: Server,
     _state: tempfile::TempDir,
 }
 

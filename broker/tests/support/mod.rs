@@ -16,18 +16,18 @@ use std::collections::BTreeMap;
 
 mod expect;
 pub mod local;
-pub mod process;
 mod scenario;
+pub mod server;
 mod world;
 
 pub use expect::expect_all;
 #[allow(
     unused_imports,
-    reason = "the conformance and crash tests drive no scenario"
+    reason = "the conformance test speaks HTTP only, without the lifecycle scenario"
 )]
 pub use scenario::{
-    BINDING, Harness, IDS, INSTANCE_A, INSTANCE_B, bind_body, context_value, provision_body,
-    scenario,
+    BINDING, Harness, IDS, INSTANCE_A, INSTANCE_B, bind_body, context_value, instance_state,
+    provision_body, scenario,
 };
 #[allow(
     unused_imports,

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use ses_broker::aws::BindingState;
+use ses_broker::aws::{BindingState, InstanceState};
 use ses_broker::binding::Binding;
 use ses_broker::catalog::{PLAN_ID, SERVICE_ID};
 use ses_broker::dns::{DkimSigning, DkimToken};
@@ -48,6 +48,19 @@ pub fn context_value() -> Value {
         "space_name": "mail (prod)",
         "instance_name": "my-ses"
     })
+}
+
+/// The desired state of instance `id` of `config` provisioned with `parameters` (JSON), in
+/// the scenario's context: for a test that drives the core's `Driver` itself.
+pub fn instance_state(config: &BrokerConfig, id: &str, parameters: &str) -> InstanceState {
+    let instance = Instance::new(
+        config,
+        id.parse().unwrap(),
+        ProvisionParams::from_json(parameters).unwrap(),
+    )
+    .unwrap();
+    let context = Context::from_value(&context_value()).unwrap();
+    InstanceState::new(config, &instance, &context, &Thresholds::cloud_gov()).unwrap()
 }
 
 /// The query naming the service and plan (deletions carry it).
