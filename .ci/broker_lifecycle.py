@@ -13,6 +13,7 @@ Usage: broker_lifecycle.py BASE_URL USERNAME PASSWORD
 import base64
 import json
 import re
+import time
 import sys
 import urllib.error
 import urllib.request
@@ -59,6 +60,17 @@ def expect(what, got, want):
 def expect_status(what, result, status):
     expect(f"{what}: HTTP {status}", result[0], status)
     return result[1]
+
+
+def poll(what, path):
+    """Polls `path/last_operation` until the operation is no longer in progress."""
+    for _ in range(200):
+        status, body, _ = call("GET", f"{path}/last_operation")
+        if status != 200 or body.get("state") != "in progress":
+            return status, body
+        time.sleep(0.05)
+    expect(f"{what}: finished within 10 s", False, True)
+    return status, body
 
 
 def provision_body(parameters, plan_id=PLAN_ID, service_id=SERVICE_ID):
@@ -136,8 +148,12 @@ def main():
                   call("GET", f"{instance_path}/last_operation"), 404)
 
     # Provision.
-    created = expect_status("provision", call("PUT", f"{instance_path}?accepts_incomplete=true",
-                                              provision_body(good)), 201)
+    accepted = expect_status("provision (asynchronous)", call(
+        "PUT", f"{instance_path}?accepts_incomplete=true", provision_body(good)), 202)
+    expect("provision: an operation to poll", isinstance(accepted.get("operation"), str), True)
+    status, last = poll("provision", instance_path)
+    expect("provision: last_operation", (status, last.get("state")), (200, "succeeded"))
+    created = expect_status("get the provisioned instance", call("GET", instance_path), 200)
     attributes = created["metadata"]["attributes"]
     expect("provision: domain normalised", attributes["domain"], "agency.gov")
     records = attributes["required_records"]
@@ -259,7 +275,10 @@ def main():
     expect_status("deprovision without service_id and plan_id", call("DELETE", instance_path), 400)
     expect_status("deprovision with an unknown plan",
                   call("DELETE", f"{instance_path}?service_id={SERVICE_ID}&plan_id=nope"), 400)
-    expect_status("deprovision", call("DELETE", f"{instance_path}?{IDS}&accepts_incomplete=true"), 200)
+    expect_status("deprovision (asynchronous)",
+                  call("DELETE", f"{instance_path}?{IDS}&accepts_incomplete=true"), 202)
+    status, _ = poll("deprovision", instance_path)
+    expect("deprovision: last_operation is gone", status, 410)
     expect_status("deprovision again (gone)", call("DELETE", f"{instance_path}?{IDS}"), 410)
     expect_status("deprovision of an instance never made",
                   call("DELETE", f"/v2/service_instances/never-made?{IDS}"), 410)

@@ -46,8 +46,9 @@ start_broker() {
     local port log
     port="$(free_port)"
     log="$WORK/broker-$1.log"
+    rm -f "$WORK/state-$1.db" "$WORK/state-$1.db-"*
     "$ROOT/target/debug/ses-broker-server" --listen "127.0.0.1:$port" \
-        --username "$USERNAME" --password "$PASSWORD" 2>"$log" &
+        --username "$USERNAME" --password "$PASSWORD" --state "$WORK/state-$1.db" 2>"$log" &
     BROKER_PID=$!
     BROKER_URL="http://127.0.0.1:$port"
     # Wait until it answers (any HTTP status counts: 401 without credentials).

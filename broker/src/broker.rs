@@ -21,9 +21,7 @@ use ses_broker::{BindParams, Binding, BrokerConfig, Catalog, Instance, Provision
 use subtle::ConstantTimeEq as _;
 
 use crate::aws::Aws;
-use crate::operations::{
-    BindRequest, Engine, ProvisionRequest, UpdateRequest, owner_name, request,
-};
+use crate::operations::{BindRequest, Engine, ProvisionRequest, UpdateRequest, owner_name};
 use crate::osbapi::{
     Request, Response, check_accepts_incomplete, check_api_version, check_bind_resource, check_ids,
     check_maintenance_info, check_previous_values, check_provision, check_query_ids,
@@ -168,8 +166,16 @@ impl<A: Aws> Broker<A> {
     /// `true` when the basic credentials are the broker's (compared in constant time).
     #[must_use]
     pub fn authorized(&self, authorization: Option<&str>) -> bool {
-        let given = authorization.unwrap_or("").trim().as_bytes();
-        bool::from(given.ct_eq(self.expected_authorization.as_bytes()))
+        // The scheme is case-insensitive (RFC 9110); the credentials are compared in
+        // constant time.
+        let given = authorization.unwrap_or("").trim();
+        let (scheme, token) = given.split_once(' ').unwrap_or((given, ""));
+        let expected = self
+            .expected_authorization
+            .strip_prefix("Basic ")
+            .unwrap_or(&self.expected_authorization);
+        scheme.eq_ignore_ascii_case("basic")
+            & bool::from(token.trim().as_bytes().ct_eq(expected.as_bytes()))
     }
 
     /// Answers one OSBAPI request.
@@ -718,14 +724,8 @@ fn pause_json(pause: &Pause) -> Value {
 }
 
 fn request_of<T: serde::Serialize>(value: &T) -> Result<Value, Response> {
-    let stored = request(value);
-    if stored.is_null() {
-        Err(Response::internal(
-            "the operation's request does not serialise",
-        ))
-    } else {
-        Ok(stored)
-    }
+    serde_json::to_value(value)
+        .map_err(|e| Response::internal(format!("the operation's request does not serialise: {e}")))
 }
 
 /// The 404 for an instance this broker does not have (or an id no instance can have).

@@ -87,6 +87,7 @@ mod tests {
         reason = "a failed assertion is how a test reports"
     )]
     use super::*;
+    use crate::telemetry::LogFormat;
 
     fn parse(args: &[&str]) -> Result<Args, String> {
         let args =
@@ -106,6 +107,18 @@ mod tests {
         assert_eq!(args.state, "ses-broker.db");
         assert_eq!(args.operation_lease, 30);
         assert_eq!(args.crash_after_aws_calls, None);
+        assert_eq!(args.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn log_format_text_or_json() {
+        let args = parse(&["--password", "p", "--log-format", "json"]).unwrap();
+        assert_eq!(args.log_format, LogFormat::Json);
+        assert!(
+            parse(&["--password", "p", "--log-format", "xml"])
+                .unwrap_err()
+                .contains("--log-format")
+        );
     }
 
     #[test]

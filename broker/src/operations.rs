@@ -106,16 +106,6 @@ pub fn operation_id(kind: Kind) -> String {
     )
 }
 
-fn to_value<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-/// Builds the stored request of an operation.
-#[must_use]
-pub fn request<T: Serialize>(value: &T) -> Value {
-    to_value(value)
-}
-
 impl<A: Aws> Engine<A> {
     fn runner<'a>(&'a self, operation: &'a OperationRow) -> Runner<'a, A> {
         Runner {
@@ -231,7 +221,29 @@ impl<A: Aws> Engine<A> {
             Kind::Unbind => self.unbind(operation).await,
             Kind::Pause | Kind::Resume => self.switch_sending(operation).await,
         };
-        result.unwrap_or_else(|refused| refused)
+        match result {
+            Ok(response) => response,
+            Err(refused) => {
+                // Every way out releases the instance: an operation that stopped before its
+                // run (a stored request unreadable, the instance deleted meanwhile) ends
+                // failed here; one already ended, parked or taken over is not this
+                // process's any more and is left alone.
+                let description = refused
+                    .body
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("the operation stopped")
+                    .to_owned();
+                if let Err(e) = self
+                    .store
+                    .finish(operation, Write::Nothing, OpState::Failed, &description)
+                    .await
+                {
+                    tracing::error!(operation_id = %operation.id, error = %e, "cannot release the instance");
+                }
+                refused
+            }
+        }
     }
 
     /// The driver of a fresh run, or the stored run resumed.
@@ -420,12 +432,13 @@ impl<A: Aws> Engine<A> {
 
     async fn deprovision(&self, operation: &OperationRow) -> Result<Response, Response> {
         let id = &operation.instance_id;
-        let record = self
-            .store
-            .instance(id)
-            .await
-            .map_err(Response::internal)?
-            .ok_or_else(|| gone_during(operation))?;
+        let Some(record) = self.store.instance(id).await.map_err(Response::internal)? else {
+            // Another deprovision finished between this request's read and its start:
+            // what was asked is done.
+            return self
+                .succeeded(operation, Write::Nothing, Response::new(410, json!({})))
+                .await;
+        };
         // The platform unbinds first; a binding left over goes with its instance, each with
         // its own unbind run (resumed first if the process died in one).
         let resumed = operation.progress.as_ref().and_then(|envelope| {
@@ -492,14 +505,11 @@ impl<A: Aws> Engine<A> {
             _ => Driver::deprovision(record.ledger),
         };
         if let Err(error) = self.runner(operation).drive(&mut driver, None, None).await {
-            let ledger = driver.into_progress().into_ledger();
+            // The instance keeps its whole ledger: what this run deleted may include the
+            // identity its records are read with, and a retried deprovision deletes again
+            // (a delete of what is gone is done).
             return self
-                .run_failed(
-                    operation,
-                    "deprovision",
-                    &error,
-                    Write::InstanceLedger(&ledger),
-                )
+                .run_failed(operation, "deprovision", &error, Write::Nothing)
                 .await;
         }
         self.succeeded(

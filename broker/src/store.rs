@@ -754,12 +754,16 @@ impl Store {
         retry_after: Duration,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE operations SET heartbeat = $1 WHERE instance_id = $2 AND owner = $3")
-            .bind(now_ms().saturating_add(millis(retry_after)))
-            .bind(operation.instance_id.as_str())
-            .bind(operation.owner.as_str())
-            .execute(&mut *tx)
-            .await?;
+        // Owned by nobody until the retry time: any process takes it over then.
+        sqlx::query(
+            "UPDATE operations SET heartbeat = $1, owner = 'parked' \
+             WHERE instance_id = $2 AND owner = $3",
+        )
+        .bind(now_ms().saturating_add(millis(retry_after)))
+        .bind(operation.instance_id.as_str())
+        .bind(operation.owner.as_str())
+        .execute(&mut *tx)
+        .await?;
         set_last_operation(
             &mut tx,
             &operation.instance_id,

@@ -44,7 +44,8 @@ pub struct Exposition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationKind {
-    /// Provision, update, deprovision, bind or unbind.
+    /// A step of the core's: provision, update, deprovision, bind, unbind (and its pause
+    /// steps, labelled as [`Self::Pause`] and [`Self::Resume`] are).
     Lifecycle(Lifecycle),
     /// Pause sending on an instance (reputation protection).
     Pause,
@@ -54,20 +55,35 @@ pub enum OperationKind {
 
 impl OperationKind {
     /// The label value: the lifecycle step's name (`provision`, `update`, `deprovision`,
-    /// `bind`, `unbind`), `pause` or `resume`.
+    /// `bind`, `unbind`), `pause` or `resume`. The core's `PauseSending` and
+    /// `EnableSending` steps are `pause` and `resume` too, so each kind has one label
+    /// however the caller names it.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
+            Self::Lifecycle(Lifecycle::PauseSending) | Self::Pause => "pause",
+            Self::Lifecycle(Lifecycle::EnableSending) | Self::Resume => "resume",
             Self::Lifecycle(step) => step.as_str(),
-            Self::Pause => "pause",
-            Self::Resume => "resume",
+        }
+    }
+}
+
+impl OperationKind {
+    /// One value per label: the core's pause steps as [`Self::Pause`] and [`Self::Resume`].
+    /// Metrics are keyed by the value, so two values with one label would expose the same
+    /// series twice.
+    const fn canonical(self) -> Self {
+        match self {
+            Self::Lifecycle(Lifecycle::PauseSending) => Self::Pause,
+            Self::Lifecycle(Lifecycle::EnableSending) => Self::Resume,
+            other => other,
         }
     }
 }
 
 impl From<Lifecycle> for OperationKind {
     fn from(step: Lifecycle) -> Self {
-        Self::Lifecycle(step)
+        Self::Lifecycle(step).canonical()
     }
 }
 
@@ -342,11 +358,14 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// Counts one finished operation.
+    /// Counts one finished operation (labelled by [`OperationKind::as_str`]).
     pub fn record_operation(&self, kind: OperationKind, outcome: OperationOutcome) {
         self.families
             .operations
-            .get_or_create(&OperationLabels { kind, outcome })
+            .get_or_create(&OperationLabels {
+                kind: kind.canonical(),
+                outcome,
+            })
             .inc();
     }
 
@@ -701,6 +720,37 @@ mod tests {
         assert!(!accepts_openmetrics("*/*"));
         assert!(!accepts_openmetrics("application/openmetrics-text;q=0"));
         assert!(!accepts_openmetrics("application/openmetrics-text-ish"));
+    }
+
+    /// The core's pause steps and the broker's own pause kinds are one label each, so a
+    /// dashboard never splits pauses across two series.
+    #[test]
+    fn a_pause_has_one_label_however_it_is_named() {
+        assert_eq!(
+            OperationKind::from(Lifecycle::PauseSending).as_str(),
+            "pause"
+        );
+        assert_eq!(OperationKind::Pause.as_str(), "pause");
+        assert_eq!(
+            OperationKind::from(Lifecycle::EnableSending).as_str(),
+            "resume"
+        );
+        assert_eq!(OperationKind::Resume.as_str(), "resume");
+        assert_eq!(OperationKind::from(Lifecycle::Bind).as_str(), "bind");
+        let metrics = Metrics::new();
+        metrics.record_operation(Lifecycle::PauseSending.into(), OperationOutcome::Succeeded);
+        metrics.record_operation(OperationKind::Pause, OperationOutcome::Succeeded);
+        metrics.record_operation(
+            OperationKind::Lifecycle(Lifecycle::PauseSending),
+            OperationOutcome::Succeeded,
+        );
+        let body = metrics.render(None).unwrap().body;
+        assert!(
+            body.lines()
+                .any(|l| l == r#"ses_broker_operations_total{kind="pause",outcome="succeeded"} 3"#),
+            "{body}"
+        );
+        assert_eq!(body.matches("kind=\"pause\"").count(), 1, "{body}");
     }
 
     #[test]
