@@ -3,8 +3,10 @@
 # server on a free loopback port and runs broker/tests/emulator/, which starts
 # `ses-broker-server --aws sdk --aws-endpoint http://127.0.0.1:PORT` (dummy credentials),
 # drives the whole OSBAPI lifecycle and, after every step, compares everything in the
-# emulator with the core's desired state. It prints how many resources and settings it
-# compared and what moto could not check.
+# emulator with the core's desired state; then, for every k, kills a provision, a bind and
+# a deprovision right after their k-th AWS call (--crash-after-aws-calls k), restarts the
+# broker on the same state and compares again. It prints how many resources and settings it
+# compared, what moto could not check, and one line per crash.
 #
 # Run from the repository root. Needs cargo and python3 (with venv); pip installs moto's
 # server and boto3 (pinned below) into target/moto-venv. Fails if either cannot be
@@ -54,7 +56,8 @@ sys.exit(1)
 PY
 echo "check-emulator: moto $MOTO_VERSION at $URL, pid $MOTO_PID, log $WORK/moto.log"
 
-# The broker's and the AWS calls' log lines go to $WORK/test.log; the tally to the console.
+# The brokers' log lines (each prefixed with the process's name) go to $WORK/test.log; the
+# tallies and the crash tests' table (one line per crash) to the console.
 set +e
 SES_BROKER_EMULATOR="$URL" SES_BROKER_EMULATOR_PYTHON="$VENV/bin/python" \
     cargo test --quiet -p ses-broker-server --test emulator -- --ignored --nocapture \
@@ -64,7 +67,7 @@ set -e
 grep -E '^moto|^test result' "$WORK/test.log" || true
 if [[ $status -ne 0 ]]; then
     echo "check-emulator: FAILED (full log: $WORK/test.log)" >&2
-    grep -v '^aws:\|^broker:' "$WORK/test.log" | tail -40 >&2
+    grep -v '^[a-z0-9-]*| ' "$WORK/test.log" | tail -40 >&2
     exit 1
 fi
 echo "check-emulator: the lifecycle against moto matches the core's desired state"

@@ -28,9 +28,17 @@ use crate::osbapi::{
     method_not_allowed, optional_strings, parameters, parse_body, require_object,
 };
 use crate::store::{
-    Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Pause, Store, StoreError,
+    Begun, BindingRecord, Expect, InstanceRecord, Kind, OpState, OperationRow, Pause, Store,
+    StoreError,
 };
 use crate::telemetry::Metrics;
+
+/// Not an HTTP status: the marker of a request whose reading went stale before it took the
+/// instance ([`Begun::Changed`]); [`Broker::handle`] reads again.
+const STALE: u16 = 0;
+
+/// How many times a request reads again before giving up with 422.
+const MAX_READS: usize = 5;
 
 /// The default time an operation's heartbeat may be silent before another process takes
 /// the operation over.
@@ -190,6 +198,22 @@ impl<A: Aws> Broker<A> {
         if let Some(refused) = check_api_version(request.api_version) {
             return refused;
         }
+        // A request acts on what it read only if nothing changed before it took the
+        // instance; otherwise it reads again (an operation finished in between).
+        for _ in 0..MAX_READS {
+            let response = self.route(request).await;
+            if response.status != STALE {
+                return response;
+            }
+        }
+        Response::error(
+            422,
+            Some("ConcurrencyError"),
+            "the instance kept changing while this request was read; try again",
+        )
+    }
+
+    async fn route(&self, request: &Request<'_>) -> Response {
         let decoded: Vec<String> = request
             .path
             .trim_end_matches('/')
@@ -258,11 +282,13 @@ impl<A: Aws> Broker<A> {
     async fn start(
         &self,
         operation: OperationRow,
+        expect: Expect,
         asynchronous: bool,
         same: impl FnOnce(&OperationRow) -> bool,
     ) -> Result<Response, Response> {
-        match self.engine.store.begin(&operation).await? {
+        match self.engine.store.begin(&operation, expect).await? {
             Begun::Started => {}
+            Begun::Changed => return Err(Response::new(STALE, Value::Null)),
             Begun::Busy(busy) => {
                 return Err(if asynchronous && same(&busy) {
                     Response::new(202, json!({"operation": busy.id}))
@@ -308,6 +334,7 @@ impl<A: Aws> Broker<A> {
             .map_err(|errors| Response::params(&errors))?;
         let context = context(&body)?.unwrap_or_default();
         let store = &self.engine.store;
+        let version = store.instance_version(&id).await?;
         if let Some(existing) = store.instance(&id).await? {
             return Ok(if existing.instance.params() == &params {
                 Response::new(200, instance_metadata(&existing))
@@ -329,7 +356,13 @@ impl<A: Aws> Broker<A> {
             state,
         })?;
         let operation = self.new_operation(&id, None, Kind::Provision, stored.clone());
-        self.start(operation, accepts_incomplete(request), |busy| {
+        let expect = if version.is_some() {
+            // It was there a moment ago and is gone now: read again.
+            return Err(Response::new(STALE, Value::Null));
+        } else {
+            Expect::Absent
+        };
+        self.start(operation, expect, accepts_incomplete(request), |busy| {
             busy.kind == Kind::Provision && busy.request.get("params") == stored.get("params")
         })
         .await
@@ -349,6 +382,7 @@ impl<A: Aws> Broker<A> {
         let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         let store = &self.engine.store;
+        let version = store.instance_version(&id).await?.ok_or_else(not_found)?;
         let record = store.instance(&id).await?.ok_or_else(not_found)?;
         if let Some(plan) = body.get("plan_id").and_then(Value::as_str)
             && plan != PLAN_ID
@@ -393,9 +427,12 @@ impl<A: Aws> Broker<A> {
             response,
         })?;
         let operation = self.new_operation(&id, None, Kind::Update, stored.clone());
-        self.start(operation, accepts_incomplete(request), |busy| {
-            busy.kind == Kind::Update && busy.request.get("params") == stored.get("params")
-        })
+        self.start(
+            operation,
+            Expect::Version(version),
+            accepts_incomplete(request),
+            |busy| busy.kind == Kind::Update && busy.request.get("params") == stored.get("params"),
+        )
         .await
     }
 
@@ -408,17 +445,21 @@ impl<A: Aws> Broker<A> {
         }
         let gone = || Response::new(410, json!({}));
         let id = InstanceId::parse(id).map_err(|_| gone())?;
-        if self.engine.store.instance(&id).await?.is_none() {
+        let version = self.engine.store.instance_version(&id).await?;
+        let Some(version) = version else {
             // Being provisioned is not gone: the provision holds the instance.
             return Err(match self.engine.store.operation(&id).await? {
                 Some(busy) => concurrency_error(&busy),
                 None => gone(),
             });
-        }
+        };
         let operation = self.new_operation(&id, None, Kind::Deprovision, json!({}));
-        self.start(operation, accepts_incomplete(request), |busy| {
-            busy.kind == Kind::Deprovision
-        })
+        self.start(
+            operation,
+            Expect::Version(version),
+            accepts_incomplete(request),
+            |busy| busy.kind == Kind::Deprovision,
+        )
         .await
     }
 
@@ -503,6 +544,7 @@ impl<A: Aws> Broker<A> {
         let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         let store = &self.engine.store;
+        let version = store.instance_version(&id).await?.ok_or_else(not_found)?;
         let instance = store.instance(&id).await?.ok_or_else(not_found)?;
         if let Some(existing) = store.binding(&id, &binding_id).await? {
             return Ok(if existing.binding.plan_details().params() == &params {
@@ -529,11 +571,16 @@ impl<A: Aws> Broker<A> {
             state,
         })?;
         let operation = self.new_operation(&id, Some(&binding_id), Kind::Bind, stored.clone());
-        self.start(operation, accepts_incomplete(request), |busy| {
-            busy.kind == Kind::Bind
-                && busy.binding_id.as_ref() == Some(&binding_id)
-                && busy.request.get("params") == stored.get("params")
-        })
+        self.start(
+            operation,
+            Expect::Version(version),
+            accepts_incomplete(request),
+            |busy| {
+                busy.kind == Kind::Bind
+                    && busy.binding_id.as_ref() == Some(&binding_id)
+                    && busy.request.get("params") == stored.get("params")
+            },
+        )
         .await
     }
 
@@ -554,16 +601,23 @@ impl<A: Aws> Broker<A> {
             return Err(gone());
         };
         let store = &self.engine.store;
+        let version = store.instance_version(&id).await?;
         if store.binding(&id, &bid).await?.is_none() {
             return Err(match store.operation(&id).await? {
                 Some(busy) if busy.binding_id.as_ref() == Some(&bid) => concurrency_error(&busy),
                 _ => gone(),
             });
         }
+        let Some(version) = version else {
+            return Err(Response::new(STALE, Value::Null));
+        };
         let operation = self.new_operation(&id, Some(&bid), Kind::Unbind, json!({}));
-        self.start(operation, accepts_incomplete(request), |busy| {
-            busy.kind == Kind::Unbind && busy.binding_id.as_ref() == Some(&bid)
-        })
+        self.start(
+            operation,
+            Expect::Version(version),
+            accepts_incomplete(request),
+            |busy| busy.kind == Kind::Unbind && busy.binding_id.as_ref() == Some(&bid),
+        )
         .await
     }
 
@@ -612,7 +666,23 @@ impl<A: Aws> Broker<A> {
         let result = match (request.method, segments.as_slice()) {
             ("GET", ["", "admin", "pauses"]) => self.pauses().await,
             (_, ["", "admin", "pauses"]) => Ok(method_not_allowed("GET")),
-            ("POST", ["", "admin", "instances", id, "resume"]) => self.resume(id, request).await,
+            ("POST", ["", "admin", "instances", id, "resume"]) => {
+                let mut answer = self.resume(id, request).await;
+                for _ in 1..MAX_READS {
+                    if !matches!(&answer, Err(stale) if stale.status == STALE) {
+                        break;
+                    }
+                    answer = self.resume(id, request).await;
+                }
+                match answer {
+                    Err(stale) if stale.status == STALE => Err(Response::error(
+                        422,
+                        Some("ConcurrencyError"),
+                        "the instance kept changing; try again",
+                    )),
+                    other => other,
+                }
+            }
             (_, ["", "admin", "instances", _, "resume"]) => Ok(method_not_allowed("POST")),
             _ => Ok(Response::error(
                 404,
@@ -671,6 +741,7 @@ impl<A: Aws> Broker<A> {
         let not_found = || instance_not_found(id);
         let id = InstanceId::parse(id).map_err(|_| not_found())?;
         let store = &self.engine.store;
+        let version = store.instance_version(&id).await?.ok_or_else(not_found)?;
         store.instance(&id).await?.ok_or_else(not_found)?;
         let Some(pause) = store.open_pause(&id).await? else {
             return Err(Response::error(
@@ -684,7 +755,9 @@ impl<A: Aws> Broker<A> {
             reason: reason.clone(),
         })?;
         let operation = self.new_operation(&id, None, Kind::Resume, stored);
-        let answer = self.start(operation, false, |_| false).await?;
+        let answer = self
+            .start(operation, Expect::Version(version), false, |_| false)
+            .await?;
         if answer.status != 200 {
             return Err(answer);
         }

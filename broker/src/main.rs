@@ -116,15 +116,15 @@ async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result
     let store = Store::open(&args.state, config)
         .await
         .map_err(|e| format!("--state: {e}"))?;
-    eprintln!(
-        "ses-broker-server: state in {:?} ({})",
-        store.backend(),
-        if matches!(store.backend(), ses_broker_server::store::Backend::Sqlite) {
-            args.state.as_str()
-        } else {
-            "PostgreSQL"
+    match store.backend() {
+        ses_broker_server::store::Backend::Sqlite => {
+            eprintln!("ses-broker-server: state in the SQLite file {}", args.state);
         }
-    );
+        ses_broker_server::store::Backend::Postgres => {
+            // The URL may carry a password: never printed.
+            eprintln!("ses-broker-server: state in PostgreSQL");
+        }
+    }
     let metrics = Metrics::new();
     let broker = Broker::new(
         MeteredAws::new(aws, metrics.clone()),

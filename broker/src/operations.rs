@@ -24,7 +24,8 @@ use crate::aws::Aws;
 use crate::osbapi::Response;
 use crate::run::{Rolled, RunError, Runner};
 use crate::store::{
-    Begun, BindingRecord, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError, Write,
+    Begun, BindingRecord, Expect, InstanceRecord, Kind, OpState, OperationRow, Store, StoreError,
+    Write,
 };
 use crate::telemetry::{Metrics, OperationKind, OperationOutcome};
 
@@ -184,7 +185,10 @@ impl<A: Aws> Engine<A> {
         let mut started = 0;
         for id in self.store.pending_pauses(RETRY_PAUSE_AFTER).await? {
             let operation = self.new_operation(&id, None, Kind::Pause, json!({}));
-            if matches!(self.store.begin(&operation).await?, Begun::Started) {
+            if matches!(
+                self.store.begin(&operation, Expect::Anything).await?,
+                Begun::Started
+            ) {
                 drop(self.spawn(operation));
                 started += 1;
             }

@@ -258,6 +258,19 @@ pub enum Begun {
     Started,
     /// Another operation holds the instance.
     Busy(Box<OperationRow>),
+    /// The instance changed (or appeared, or went) since the request read it: read again.
+    Changed,
+}
+
+/// What a request expects of the instance when it takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Nothing (the broker's own pause, which reads the instance once it holds it).
+    Anything,
+    /// No instance (a provision).
+    Absent,
+    /// The instance at this version, as read.
+    Version(i64),
 }
 
 /// Counts for the metrics.
@@ -347,9 +360,26 @@ impl Store {
             // on its own lock.
             (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"), 1)
         };
+        let sqlite = backend == Backend::Sqlite;
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        // A write-ahead log: one sync per commit instead of the rollback
+                        // journal's several, and still `synchronous = FULL`, so a commit
+                        // survives a power loss as well as a killed process.
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *connection)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = FULL")
+                            .execute(&mut *connection)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&url)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
@@ -384,6 +414,22 @@ impl Store {
     /// Closes the pool (tests reopen the same file).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// The version of instance `id` (bumped by every write to it or its bindings), `None`
+    /// when there is none. Read it before the instance: a write in between then shows as a
+    /// changed version when the request takes the instance ([`Self::begin`]).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn instance_version(&self, id: &InstanceId) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT version FROM instances WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|row| row.try_get::<i64, _>("version"))
+            .transpose()?)
     }
 
     /// The instance `id`.
@@ -518,7 +564,11 @@ impl Store {
     ///
     /// # Errors
     /// The database failed.
-    pub async fn begin(&self, operation: &OperationRow) -> Result<Begun, StoreError> {
+    pub async fn begin(
+        &self,
+        operation: &OperationRow,
+        expect: Expect,
+    ) -> Result<Begun, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
@@ -548,8 +598,25 @@ impl Store {
             return match row {
                 Some(row) => Ok(Begun::Busy(Box::new(operation_from_row(&row)?))),
                 // It finished between the two statements: try again.
-                None => Box::pin(self.begin(operation)).await,
+                None => Box::pin(self.begin(operation, expect)).await,
             };
+        }
+        if expect != Expect::Anything {
+            let found = sqlx::query("SELECT version FROM instances WHERE id = $1")
+                .bind(operation.instance_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| row.try_get::<i64, _>("version"))
+                .transpose()?;
+            let unchanged = match expect {
+                Expect::Absent => found.is_none(),
+                Expect::Version(version) => found == Some(version),
+                Expect::Anything => true,
+            };
+            if !unchanged {
+                tx.rollback().await?;
+                return Ok(Begun::Changed);
+            }
         }
         if operation.kind.is_platforms() {
             set_last_operation(
@@ -785,6 +852,10 @@ impl Store {
         write: Write<'_>,
     ) -> Result<(), StoreError> {
         let now = now_ms();
+        let binding_write = matches!(
+            write,
+            Write::PutBinding(_) | Write::BindingLedger(..) | Write::RemoveBinding(_)
+        );
         match write {
             Write::Nothing => {}
             Write::PutInstance(record) => {
@@ -796,7 +867,8 @@ impl Store {
                     "INSERT INTO instances (id, params, context, state, ledger, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO UPDATE SET \
                      params = excluded.params, context = excluded.context, state = excluded.state, \
-                     ledger = excluded.ledger, updated_at = excluded.updated_at",
+                     ledger = excluded.ledger, updated_at = excluded.updated_at, \
+                     version = instances.version + 1",
                 )
                 .bind(id.as_str())
                 .bind(params)
@@ -809,7 +881,7 @@ impl Store {
                 forget_deleted(tx, id, None).await?;
             }
             Write::InstanceLedger(ledger) => {
-                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2 WHERE id = $3")
+                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3")
                     .bind(to_json("ledger", ledger)?)
                     .bind(now)
                     .bind(id.as_str())
@@ -858,7 +930,7 @@ impl Store {
                     .await?;
             }
             Write::Paused(ledger) => {
-                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2 WHERE id = $3")
+                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3")
                     .bind(to_json("ledger", ledger)?)
                     .bind(now)
                     .bind(id.as_str())
@@ -874,7 +946,7 @@ impl Store {
                 .await?;
             }
             Write::Resumed { ledger, by, reason } => {
-                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2 WHERE id = $3")
+                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3")
                     .bind(to_json("ledger", ledger)?)
                     .bind(now)
                     .bind(id.as_str())
@@ -899,6 +971,12 @@ impl Store {
                     .await?;
                 remember_deleted(tx, id, Some(bid), now).await?;
             }
+        }
+        if binding_write {
+            sqlx::query("UPDATE instances SET version = version + 1 WHERE id = $1")
+                .bind(id.as_str())
+                .execute(&mut **tx)
+                .await?;
         }
         Ok(())
     }

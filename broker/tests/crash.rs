@@ -31,7 +31,7 @@ use ses_broker_server::aws::Aws;
 use ses_broker_server::config::DEMO;
 use ses_broker_server::memory::{InMemoryAws, World};
 
-use support::local::Local;
+use support::local::{Local, stand_in};
 
 const INSTANCE: &str = "/v2/service_instances/crash-1";
 const BINDING: &str = "/v2/service_instances/crash-1/service_bindings/b-1";
@@ -68,18 +68,8 @@ impl Aws for Mortal {
 }
 
 fn mortal(config: &BrokerConfig) -> Arc<Mortal> {
-    let aws = InMemoryAws::new(
-        config.account_id().as_str(),
-        &config.partition().to_string(),
-        config.region().as_str(),
-        config.broker_principal_arn().unwrap().as_ref(),
-    );
-    aws.add_hosted_zone(
-        config.parent_hosted_zone_id().unwrap(),
-        config.default_zone(),
-    );
     Arc::new(Mortal {
-        aws,
+        aws: stand_in(config),
         calls: AtomicU64::new(0),
         crash_at: AtomicU64::new(0),
         dead: AtomicBool::new(false),

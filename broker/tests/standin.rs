@@ -23,7 +23,7 @@ use ses_broker_server::memory::InMemoryAws;
 
 use std::time::Duration;
 
-use support::local::Local;
+use support::local::{Local, stand_in};
 use support::{Harness, Observed, Unchecked, instance_state, observe_world, report, scenario};
 
 struct StandIn {
@@ -34,16 +34,7 @@ struct StandIn {
 impl StandIn {
     fn new() -> Self {
         let config = BrokerConfig::from_json(DEMO).unwrap();
-        let aws = Arc::new(InMemoryAws::new(
-            config.account_id().as_str(),
-            &config.partition().to_string(),
-            config.region().as_str(),
-            config.broker_principal_arn().unwrap().as_ref(),
-        ));
-        aws.add_hosted_zone(
-            config.parent_hosted_zone_id().unwrap(),
-            config.default_zone(),
-        );
+        let aws = Arc::new(stand_in(&config));
         Self {
             local: Local::new(Arc::clone(&aws), config, Duration::from_secs(30)),
             aws,

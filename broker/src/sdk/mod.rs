@@ -360,12 +360,46 @@ impl SdkAws {
     async fn read_back(&self, operation: &Operation) -> Result<Option<Observed>, Fault> {
         match operation {
             Operation::CreateConfigurationSet(p) => {
-                let out = self
+                let name = p.configuration_set_name.as_str();
+                let out = match self
                     .sesv2
                     .get_configuration_set()
-                    .configuration_set_name(p.configuration_set_name.as_str())
+                    .configuration_set_name(name)
                     .send()
-                    .await?;
+                    .await
+                {
+                    Ok(out) => out,
+                    // SES v1 reads the same set (moto serves v2's answer in a shape the SDK
+                    // cannot read): TLS policy and reputation metrics; the suppression
+                    // reasons are v2's only, so left unknown rather than guessed.
+                    Err(v2) => {
+                        let Ok(out) = self
+                            .ses
+                            .describe_configuration_set()
+                            .configuration_set_name(name)
+                            .configuration_set_attribute_names(
+                                aws_sdk_ses::types::ConfigurationSetAttribute::DeliveryOptions,
+                            )
+                            .configuration_set_attribute_names(
+                                aws_sdk_ses::types::ConfigurationSetAttribute::ReputationOptions,
+                            )
+                            .send()
+                            .await
+                        else {
+                            return Err(v2.into());
+                        };
+                        return Ok(Some(Observed::ConfigurationSet {
+                            tls_policy: out
+                                .delivery_options()
+                                .and_then(|d| d.tls_policy())
+                                .map(|t| t.as_str().to_owned()),
+                            reputation_metrics_enabled: out
+                                .reputation_options()
+                                .map(|r| r.reputation_metrics_enabled()),
+                            suppressed_reasons: None,
+                        }));
+                    }
+                };
                 Ok(Some(Observed::ConfigurationSet {
                     tls_policy: out
                         .delivery_options()

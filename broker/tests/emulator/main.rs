@@ -7,7 +7,9 @@
 //! with boto3 (`support/moto_configuration_sets.py`).
 //!
 //! `pause.rs` checks that a pause reaches moto (which does not serve it), through the
-//! recording forwarder in `wire.rs`.
+//! recording forwarder in `wire.rs`. `crash.rs` kills the broker after every AWS call of a
+//! provision, a bind and a deprovision, restarts it and compares again. The tests take
+//! moto one at a time, each from empty.
 //!
 //! Ignored by default (it needs moto): `.ci/check-emulator.sh` starts moto and runs it with
 //! `SES_BROKER_EMULATOR=http://127.0.0.1:PORT` and `SES_BROKER_EMULATOR_PYTHON` (a Python
@@ -22,27 +24,29 @@
     reason = "a failed assertion is how a test reports; the tally is printed"
 )]
 
+mod crash;
 mod pause;
 mod read;
 #[path = "../support/mod.rs"]
 mod support;
 mod wire;
 
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::config::{CallerIdentity, with_identity};
 
-use support::server::{Server, agent, basic, send};
+use support::server::{Server, credentials};
 use support::{Harness, Observed, Unchecked, report, scenario};
 
 const REGION: &str = "us-gov-west-1";
 const PARENT_ZONE: &str = "appmail.cloud.gov";
-const USER: &str = "broker-user";
-const PASSWORD: &str = "emulator-test";
 
 /// What moto cannot show.
-const UNCHECKED: &[Unchecked] = &[
+pub(crate) const UNCHECKED: &[Unchecked] = &[
     (
         "ses identity",
         "ConfigurationSetName",
@@ -60,33 +64,28 @@ const UNCHECKED: &[Unchecked] = &[
     ),
 ];
 
-struct Moto {
+/// moto, reached by the AWS SDK for Rust (to read its state back) and by brokers started
+/// against it.
+pub(crate) struct Emulator {
     runtime: tokio::runtime::Runtime,
     sdk: SdkConfig,
     python: String,
-    config: BrokerConfig,
-    broker: Server,
-    agent: ureq::Agent,
+    endpoint: String,
+    identity: CallerIdentity,
 }
 
-/// Starts the broker binary with `config` (JSON) against `endpoint`; answers the server,
-/// or the lines it printed when it exits instead of listening.
-fn start_broker(endpoint: &str, config: &str) -> Result<Server, String> {
-    Server::start(|command, dir| {
-        let file = dir.join("config.json");
-        std::fs::write(&file, config).unwrap();
-        command
-            .args(["--username", USER, "--password", PASSWORD])
-            .args(["--aws", "sdk", "--aws-endpoint", endpoint, "--config"])
-            .arg(&file)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env_remove("AWS_PROFILE");
-    })
+/// One test at a time: the crash tests empty moto between their runs.
+static EMULATOR: Mutex<()> = Mutex::new(());
+
+/// Holds moto for one test (while the guard lives).
+pub(crate) fn one_at_a_time() -> MutexGuard<'static, ()> {
+    EMULATOR.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Moto {
-    fn new() -> Self {
+impl Emulator {
+    /// moto at `SES_BROKER_EMULATOR`, emptied, for this test alone (while the guard lives).
+    pub(crate) fn take() -> (Self, MutexGuard<'static, ()>) {
+        let guard = one_at_a_time();
         let endpoint = std::env::var("SES_BROKER_EMULATOR").expect(
             "SES_BROKER_EMULATOR=http://127.0.0.1:PORT (moto's server) is required: run .ci/check-emulator.sh",
         );
@@ -117,10 +116,28 @@ impl Moto {
                 arn: out.arn().unwrap().to_owned(),
             }
         });
-        // The parent zone of generated domains exists before the broker runs, as in a real
-        // account.
-        let parent = runtime.block_on(async {
-            aws_sdk_route53::Client::new(&sdk)
+        let emulator = Self {
+            runtime,
+            sdk,
+            python,
+            endpoint,
+            identity,
+        };
+        emulator.reset();
+        (emulator, guard)
+    }
+
+    /// Empties moto (every service).
+    pub(crate) fn reset(&self) {
+        let answer = ureq::post(format!("{}/moto-api/reset", self.endpoint)).send_empty();
+        assert!(answer.is_ok(), "moto did not reset: {answer:?}");
+    }
+
+    /// A broker configuration (JSON) for this account, with a parent zone for generated
+    /// domains made now, as it exists in a real account before the broker runs.
+    pub(crate) fn configuration(&self) -> Value {
+        let parent = self.runtime.block_on(async {
+            aws_sdk_route53::Client::new(&self.sdk)
                 .create_hosted_zone()
                 .name(PARENT_ZONE)
                 .caller_reference(format!("parent-{}", std::process::id()))
@@ -135,44 +152,92 @@ impl Moto {
         });
         let platform_topic = format!(
             "arn:aws-us-gov:sns:{REGION}:{}:platform-email",
-            identity.account
+            self.identity.account
         );
-        let file = json!({
+        json!({
             "region": REGION,
             "default_zone": PARENT_ZONE,
             "parent_hosted_zone_id": parent,
             "environment": "ci",
             "platform_topic_arns": [platform_topic],
-        });
+        })
+    }
 
+    /// The configuration a broker reads from `file`: the file with STS's account and
+    /// principal (the desired state is derived from it).
+    pub(crate) fn broker_config(&self, file: &Value) -> BrokerConfig {
+        BrokerConfig::from_json(&with_identity(&file.to_string(), &self.identity).unwrap()).unwrap()
+    }
+
+    /// Starts `ses-broker-server --aws sdk` against moto, named `name`, with the
+    /// configuration `file` (written beside `state`), its state in the SQLite file `state`,
+    /// and `extra` flags.
+    pub(crate) fn broker(
+        &self,
+        name: &str,
+        file: &Value,
+        state: &Path,
+        extra: &[&str],
+    ) -> Result<Server, String> {
+        let config = state.with_extension("json");
+        std::fs::write(&config, file.to_string()).unwrap();
+        Server::start_named(name, |command, _| {
+            credentials(command)
+                .args(["--aws", "sdk", "--aws-endpoint", &self.endpoint, "--config"])
+                .arg(&config)
+                .arg("--state")
+                .arg(state)
+                .args(extra)
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env_remove("AWS_PROFILE");
+        })
+    }
+
+    /// Everything moto holds, normalised.
+    pub(crate) fn observe(&self) -> Observed {
+        let sets = read::configuration_sets(&self.python, &self.endpoint);
+        let mut observed = self.runtime.block_on(read::read(&self.sdk));
+        for (name, settings) in sets() {
+            observed
+                .snapshot
+                .insert(format!("ses configuration-set {name}"), settings);
+        }
+        observed
+    }
+}
+
+/// The lifecycle's harness: one broker on moto.
+struct Moto {
+    emulator: Emulator,
+    config: BrokerConfig,
+    broker: Server,
+    _state: tempfile::TempDir,
+}
+
+impl Moto {
+    fn new(emulator: Emulator) -> Self {
+        let file = emulator.configuration();
+        let state = tempfile::tempdir().unwrap();
         // A configuration naming another account than the credentials' is refused.
         let mut other = file.clone();
         other["account_id"] = json!("111122223333");
-        match start_broker(&endpoint, &other.to_string()) {
-            Ok(_) => {
-                panic!("the broker started with another account's configuration");
-            }
+        match emulator.broker("other-account", &other, &state.path().join("other.db"), &[]) {
+            Ok(_) => panic!("the broker started with another account's configuration"),
             Err(said) => assert!(
                 said.contains("account_id: the configuration names \"111122223333\"")
-                    && said.contains(&identity.account),
+                    && said.contains(&emulator.identity.account),
                 "{said}"
             ),
         }
-
-        let broker = start_broker(&endpoint, &file.to_string())
+        let broker = emulator
+            .broker("broker", &file, &state.path().join("state.db"), &[])
             .unwrap_or_else(|said| panic!("the broker did not start:\n{said}"));
-        // The test derives the desired state from the configuration the broker read: the
-        // file with STS's account and principal.
-        let config =
-            BrokerConfig::from_json(&with_identity(&file.to_string(), &identity).unwrap()).unwrap();
-        let agent = agent();
         Self {
-            runtime,
-            sdk,
-            python,
-            config,
+            config: emulator.broker_config(&file),
+            emulator,
             broker,
-            agent,
+            _state: state,
         }
     }
 }
@@ -183,28 +248,11 @@ impl Harness for Moto {
     }
 
     fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let reply = send(
-            &self.agent,
-            method,
-            &format!("{}{path}", self.broker.url()),
-            &[
-                ("Authorization", &basic(USER, PASSWORD)),
-                ("X-Broker-API-Version", "2.17"),
-                ("Content-Type", "application/json"),
-            ],
-            body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
-        );
-        (reply.status, reply.body)
+        self.broker.call(method, path, body)
     }
 
     fn observe(&mut self) -> Observed {
-        let mut observed = self.runtime.block_on(read::read(&self.sdk));
-        for (name, settings) in read::configuration_sets(&self.python, &self.url_of_emulator()) {
-            observed
-                .snapshot
-                .insert(format!("ses configuration-set {name}"), settings);
-        }
-        observed
+        self.emulator.observe()
     }
 
     fn unchecked(&self) -> Vec<Unchecked> {
@@ -216,16 +264,11 @@ impl Harness for Moto {
     }
 }
 
-impl Moto {
-    fn url_of_emulator(&self) -> String {
-        std::env::var("SES_BROKER_EMULATOR").unwrap()
-    }
-}
-
 #[test]
 #[ignore = "needs moto's server: .ci/check-emulator.sh starts it and runs this test"]
 fn lifecycle_against_moto_matches_the_desired_state() {
-    let mut moto = Moto::new();
+    let (emulator, _one_at_a_time) = Emulator::take();
+    let mut moto = Moto::new(emulator);
     let tally = scenario(&mut moto, false);
     report("moto", &tally, UNCHECKED);
     println!(

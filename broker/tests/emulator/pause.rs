@@ -44,6 +44,7 @@ fn operation(driver: &mut Driver) -> Operation {
 #[test]
 #[ignore = "needs moto's server: .ci/check-emulator.sh starts it and runs this test"]
 fn a_pause_reaches_moto_with_sending_disabled_and_its_404_stops_the_run() {
+    let _one_at_a_time = super::one_at_a_time();
     let endpoint = std::env::var("SES_BROKER_EMULATOR").expect(
         "SES_BROKER_EMULATOR=http://127.0.0.1:PORT (moto's server) is required: run .ci/check-emulator.sh",
     );

@@ -7,30 +7,52 @@
 )]
 
 use std::collections::BTreeMap;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
 
-use crate::support::{Observed, Settings};
+use crate::support::{Observed, Settings, Snapshot};
 use crate::{PARENT_ZONE, REGION};
 
-/// The configuration sets, through boto3 (see the file's docs).
-pub(crate) fn configuration_sets(python: &str, endpoint: &str) -> BTreeMap<String, Settings> {
+/// The configuration sets, through boto3 (see the file's docs): starts the reader and
+/// answers a call that waits for it, so the caller reads the rest meanwhile.
+pub(crate) fn configuration_sets(
+    python: &str,
+    endpoint: &str,
+) -> impl FnOnce() -> BTreeMap<String, Settings> + use<> {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/support/moto_configuration_sets.py"
     );
-    let out = Command::new(python)
+    let child = Command::new(python)
         .args([script, endpoint, REGION])
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{script}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    move || {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+/// Adds a resource. A second one under the same name (a hosted zone or a subscription
+/// made twice) gets a key of its own, so the comparison reports it as unexpected instead of
+/// one hiding the other.
+fn insert(snap: &mut Snapshot, key: String, settings: Settings) {
+    let mut unique = key.clone();
+    let mut n = 1;
+    while snap.contains_key(&unique) {
+        n += 1;
+        unique = format!("{key} (#{n})");
+    }
+    snap.insert(unique, settings);
 }
 
 fn tag_object<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
@@ -71,7 +93,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
             .await
             .unwrap();
         for d in described.event_destinations() {
-            snap.insert(
+            insert(
+                snap,
                 format!("ses event-destination {name}/{}", d.name()),
                 Settings::from([
                     ("Enabled".into(), json!(d.enabled())),
@@ -129,7 +152,7 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
                 json!(mail_from.map(|m| m.behavior_on_mx_failure().as_str())),
             );
         }
-        snap.insert(format!("ses identity {domain}"), settings);
+        insert(snap, format!("ses identity {domain}"), settings);
         let dkim = v1
             .get_identity_dkim_attributes()
             .identities(domain)
@@ -194,7 +217,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
             .await
             .unwrap();
         let tags = kms.list_resource_tags().key_id(id).send().await.unwrap();
-        snap.insert(
+        insert(
+            snap,
             format!("kms key {name}"),
             Settings::from([
                 ("Description".into(), json!(meta.description())),
@@ -254,7 +278,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
         if let Some(policy) = attributes.get("Policy") {
             settings.insert("Policy".into(), json_text(policy));
         }
-        snap.insert(
+        insert(
+            snap,
             format!("sns topic {}", arn.rsplit(':').next().unwrap()),
             settings,
         );
@@ -267,7 +292,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
         .subscriptions()
     {
         let topic = sub.topic_arn().unwrap();
-        snap.insert(
+        insert(
+            snap,
             format!(
                 "sns subscription {} {} {}",
                 topic.rsplit(':').next().unwrap(),
@@ -294,7 +320,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
             .await
             .unwrap();
         let strings = |list: &[String]| sorted(list.to_vec());
-        snap.insert(
+        insert(
+            snap,
             format!("cloudwatch alarm {}", alarm.alarm_name().unwrap()),
             Settings::from([
                 ("AlarmDescription".into(), json!(alarm.alarm_description())),
@@ -380,7 +407,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
                 .send()
                 .await
                 .unwrap();
-            snap.insert(
+            insert(
+                snap,
                 format!("route53 zone {name}"),
                 Settings::from([
                     (
@@ -426,7 +454,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
                     }
                 })
                 .collect();
-            snap.insert(
+            insert(
+                snap,
                 format!("route53 record {label} {owner} {kind}"),
                 Settings::from([
                     ("TTL".into(), json!(set.ttl())),
@@ -464,7 +493,8 @@ pub(crate) async fn read(sdk: &SdkConfig) -> Observed {
             policies.insert(policy.clone(), json_text(&text));
         }
         let keys = iam.list_access_keys().user_name(name).send().await.unwrap();
-        snap.insert(
+        insert(
+            snap,
             format!("iam user {name}"),
             Settings::from([
                 ("Path".into(), json!(user.path())),

@@ -10,9 +10,33 @@
 use serde_json::{Map, Value, json};
 use ses_broker::aws::{BindingState, InstanceState};
 use ses_broker::dns::{DkimSigning, DkimToken};
-use ses_broker::instance::Topic;
+use ses_broker::instance::{BrokerConfig, Instance, Topic};
+use ses_broker::params::Context;
+use ses_broker::reputation::Thresholds;
 
 use super::{Observed, Settings, Snapshot, sorted, tags, topic_name};
+
+/// SPEC 10 for `instances` (provisioned with `context`) and `binding` (its desired state
+/// and the access key the broker handed out): everything that must exist in AWS.
+/// `observed` gives what AWS chose (DKIM tokens, name servers).
+pub fn expect_all<'a>(
+    config: &BrokerConfig,
+    context: &Context,
+    thresholds: &Thresholds,
+    instances: impl IntoIterator<Item = &'a Instance>,
+    binding: Option<(&BindingState, &str)>,
+    observed: &Observed,
+) -> Snapshot {
+    let mut expected = Snapshot::new();
+    for instance in instances {
+        let state = InstanceState::new(config, instance, context, thresholds).unwrap();
+        expect_instance(&mut expected, &state, observed);
+    }
+    if let Some((state, key)) = binding {
+        expect_binding(&mut expected, state, key);
+    }
+    expected
+}
 
 /// SPEC 10, for one instance: what its desired state says must exist. `observed` gives
 /// what AWS chose (the identity's DKIM tokens, the generated zone's name servers).

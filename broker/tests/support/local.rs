@@ -10,6 +10,7 @@ use serde_json::Value;
 use ses_broker::instance::BrokerConfig;
 use ses_broker_server::aws::Aws;
 use ses_broker_server::broker::Broker;
+use ses_broker_server::memory::InMemoryAws;
 use ses_broker_server::osbapi::{Request, Response};
 use ses_broker_server::store::Store;
 use ses_broker_server::telemetry::Metrics;
@@ -28,6 +29,22 @@ pub struct Local<A: Aws + Clone> {
     _dir: tempfile::TempDir,
     /// The SQLite file.
     pub state: PathBuf,
+}
+
+/// The in-memory stand-in for `config`'s account, with the parent zone of generated domains
+/// (as a real account has it before the broker runs).
+pub fn stand_in(config: &BrokerConfig) -> InMemoryAws {
+    let aws = InMemoryAws::new(
+        config.account_id().as_str(),
+        &config.partition().to_string(),
+        config.region().as_str(),
+        config.broker_principal_arn().unwrap().as_ref(),
+    );
+    aws.add_hosted_zone(
+        config.parent_hosted_zone_id().unwrap(),
+        config.default_zone(),
+    );
+    aws
 }
 
 fn runtime() -> tokio::runtime::Runtime {

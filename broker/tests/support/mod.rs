@@ -20,12 +20,15 @@ mod scenario;
 pub mod server;
 mod world;
 
-pub use expect::{expect_binding, expect_instance};
+pub use expect::expect_all;
 #[allow(
     unused_imports,
     reason = "the conformance test speaks HTTP only, without the lifecycle scenario"
 )]
-pub use scenario::{Harness, instance_state, scenario};
+pub use scenario::{
+    BINDING, Harness, IDS, INSTANCE_A, INSTANCE_B, bind_body, context_value, instance_state,
+    provision_body, scenario,
+};
 #[allow(
     unused_imports,
     reason = "the emulator test reads moto, not the stand-in"
@@ -103,17 +106,15 @@ pub(crate) fn topic_name(arn: &str) -> &str {
     arn.rsplit(':').next().unwrap_or(arn)
 }
 
-/// Compares `expected` with `observed` resource by resource and setting by setting; every
-/// difference, missing resource and unexpected resource is collected, and the test fails
-/// with all of them at once. A setting the AWS cannot show (in `unchecked`) is counted,
-/// not compared.
-pub fn compare(
-    step: &str,
+/// Compares `expected` with `observed` resource by resource and setting by setting: every
+/// difference, missing resource and unexpected resource, all at once. A setting the AWS
+/// cannot show (in `unchecked`) is counted, not compared.
+pub fn differences(
     expected: &Snapshot,
     observed: &Snapshot,
     unchecked: &[Unchecked],
     tally: &mut Tally,
-) {
+) -> Vec<String> {
     let mut problems = Vec::new();
     for (key, want) in expected {
         let Some(found) = observed.get(key) else {
@@ -153,6 +154,18 @@ pub fn compare(
             problems.push(format!("unexpected: {key} {}", json!(observed[key])));
         }
     }
+    problems
+}
+
+/// [`differences`], failing the test on any.
+pub fn compare(
+    step: &str,
+    expected: &Snapshot,
+    observed: &Snapshot,
+    unchecked: &[Unchecked],
+    tally: &mut Tally,
+) {
+    let problems = differences(expected, observed, unchecked, tally);
     assert!(
         problems.is_empty(),
         "{step}: {} problem(s):\n  {}",

@@ -18,7 +18,7 @@ use ses_broker::params::{BindParams, Context, ProvisionParams};
 use ses_broker::reputation::Thresholds;
 use ses_broker::values::{BindingId, InstanceId};
 
-use super::{Observed, Snapshot, Tally, Unchecked, compare, expect_binding, expect_instance};
+use super::{Observed, Tally, Unchecked, compare, expect_all};
 
 /// An AWS under test, reached through the broker.
 pub trait Harness {
@@ -38,7 +38,8 @@ pub const INSTANCE_A: &str = "0a5e5b7c-1d2e-4f30-8a4b-5c6d7e8f9a01";
 pub const INSTANCE_B: &str = "0a5e5b7c-1d2e-4f30-8a4b-5c6d7e8f9a02";
 pub const BINDING: &str = "0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a51";
 
-fn context_value() -> Value {
+/// The OSBAPI context every request of the lifecycle tests carries.
+pub fn context_value() -> Value {
     json!({
         "platform": "cloudfoundry",
         "organization_guid": "6e1b2c3d-0000-4000-8000-00000000000e",
@@ -62,8 +63,24 @@ pub fn instance_state(config: &BrokerConfig, id: &str, parameters: &str) -> Inst
     InstanceState::new(config, &instance, &context, &Thresholds::cloud_gov()).unwrap()
 }
 
-const IDS: &str =
+/// The query naming the service and plan (deletions carry it).
+pub const IDS: &str =
     "service_id=260f2ead-b9e9-48b5-9a01-6e3097208ad7&plan_id=35ffb84b-a898-442e-b5f9-0a6a5229827d";
+
+/// A provision request with `parameters`.
+pub fn provision_body(parameters: &Value) -> Value {
+    json!({"service_id": SERVICE_ID, "plan_id": PLAN_ID,
+        "organization_guid": "6e1b2c3d-0000-4000-8000-00000000000e",
+        "space_guid": "6e1b2c3d-0000-4000-8000-00000000000f",
+        "context": context_value(), "parameters": parameters})
+}
+
+/// A bind request with `parameters`.
+pub fn bind_body(parameters: &Value) -> Value {
+    json!({"service_id": SERVICE_ID, "plan_id": PLAN_ID,
+        "context": context_value(), "bind_resource": {"app_guid": "app"},
+        "parameters": parameters})
+}
 
 /// One run of the scenario: the requests made, the core's view of what should exist, and
 /// the tally of comparisons.
@@ -92,15 +109,16 @@ impl<H: Harness> Run<'_, H> {
 
     fn check(&mut self, step: &str) {
         let observed = self.h.observe();
-        let mut expected = Snapshot::new();
-        for instance in self.instances.values() {
-            let state = InstanceState::new(&self.config, instance, &self.context, &self.thresholds)
-                .unwrap();
-            expect_instance(&mut expected, &state, &observed);
-        }
-        if let Some((state, key)) = &self.binding {
-            expect_binding(&mut expected, state, key);
-        }
+        let expected = expect_all(
+            &self.config,
+            &self.context,
+            &self.thresholds,
+            self.instances.values(),
+            self.binding
+                .as_ref()
+                .map(|(state, key)| (state, key.as_str())),
+            &observed,
+        );
         compare(
             &format!("{} {step}", self.h.name()),
             &expected,
@@ -112,10 +130,7 @@ impl<H: Harness> Run<'_, H> {
     }
 
     fn provision(&mut self, id: &str, parameters: Value) -> Value {
-        let body = json!({"service_id": SERVICE_ID, "plan_id": PLAN_ID,
-            "organization_guid": "6e1b2c3d-0000-4000-8000-00000000000e",
-            "space_guid": "6e1b2c3d-0000-4000-8000-00000000000f",
-            "context": context_value(), "parameters": parameters});
+        let body = provision_body(&parameters);
         let (status, answer) =
             self.h
                 .call("PUT", &format!("/v2/service_instances/{id}"), Some(&body));
@@ -142,9 +157,7 @@ impl<H: Harness> Run<'_, H> {
     }
 
     fn bind(&mut self, id: &str, bid: &str, parameters: Value) -> Value {
-        let body = json!({"service_id": SERVICE_ID, "plan_id": PLAN_ID,
-            "context": context_value(), "bind_resource": {"app_guid": "app"},
-            "parameters": parameters});
+        let body = bind_body(&parameters);
         let (status, answer) = self.h.call(
             "PUT",
             &format!("/v2/service_instances/{id}/service_bindings/{bid}"),
