@@ -130,14 +130,12 @@ enum Instead {
 /// Crashes after which moto cannot let the resumed run reach its end: `(step, the call the
 /// crash followed, how the run must end instead, why)`. A crash listed here whose run
 /// finishes fails the test: moto then serves it, and the entry goes.
-const MOTO_CANNOT: &[(&str, &str, Instead, &str)] = &[
-    (
-        "Deprovision",
-        "sesv2:DeleteConfigurationSet",
-        Instead::Stopped,
-        "the resumed delete of the set moto already deleted answers 500 (moto 5.2.5 fails on a missing set; AWS answers NotFoundException, which the broker takes as deleted, as crash.rs checks against the stand-in), so the deprovision gives up after its retries with what is left recorded",
-    ),
-];
+const MOTO_CANNOT: &[(&str, &str, Instead, &str)] = &[(
+    "Deprovision",
+    "sesv2:DeleteConfigurationSet",
+    Instead::Stopped,
+    "the resumed delete of the set moto already deleted answers 500 (moto 5.2.5 fails on a missing set; AWS answers NotFoundException, which the broker takes as deleted, as crash.rs checks against the stand-in), so the deprovision gives up after its retries with what is left recorded",
+)];
 
 /// `last_operation`'s answer in a few words.
 fn said((status, body): &(u16, Value)) -> String {
