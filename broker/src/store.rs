@@ -897,6 +897,16 @@ impl Store {
                     .bind(id.as_str())
                     .execute(&mut **tx)
                     .await?;
+                // A pause of an instance that is gone has nothing left to pause.
+                sqlx::query(
+                    "UPDATE pauses SET resumed_at = $1, resumed_by = 'ses-broker', \
+                     resume_reason = 'the instance was deprovisioned' \
+                     WHERE instance_id = $2 AND resumed_at IS NULL",
+                )
+                .bind(now)
+                .bind(id.as_str())
+                .execute(&mut **tx)
+                .await?;
                 remember_deleted(tx, id, None, now).await?;
             }
             Write::PutBinding(record) => {

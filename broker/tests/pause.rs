@@ -391,3 +391,24 @@ fn a_pause_recorded_before_a_crash_is_applied_after_the_restart() {
     assert_eq!(pauses.len(), 1);
     assert_eq!(pauses[0]["applied"], true, "{pauses:?}");
 }
+
+#[test]
+fn deprovisioning_a_paused_instance_closes_its_pause() {
+    let world = World::new();
+    let answer = world.deliver("bounce-critical-alarm-v1.json");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    world.wait_paused();
+    let gone = world.local.call(
+        "DELETE",
+        &format!("/v2/service_instances/{INSTANCE}?service_id={SERVICE_ID}&plan_id={PLAN_ID}"),
+        None,
+    );
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    assert!(world.pauses().is_empty(), "{:?}", world.pauses());
+    let pending = world
+        .local
+        .runtime()
+        .block_on(world.local.broker.store().pending_pauses(Duration::ZERO))
+        .unwrap();
+    assert!(pending.is_empty(), "{pending:?}");
+}
