@@ -189,11 +189,7 @@ impl<A: Aws> Broker<A> {
     /// Answers one OSBAPI request.
     pub async fn handle(&self, request: &Request<'_>) -> Response {
         if !self.authorized(request.authorization) {
-            return Response::error(
-                401,
-                None,
-                "authentication required: HTTP Basic with the broker's username and password",
-            );
+            return unauthorized();
         }
         if let Some(refused) = check_api_version(request.api_version) {
             return refused;
@@ -214,12 +210,7 @@ impl<A: Aws> Broker<A> {
     }
 
     async fn route(&self, request: &Request<'_>) -> Response {
-        let decoded: Vec<String> = request
-            .path
-            .trim_end_matches('/')
-            .split('/')
-            .map(|segment| percent_decode_str(segment).decode_utf8_lossy().into_owned())
-            .collect();
+        let decoded = path_segments(request.path);
         let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
         let result = match (request.method, segments.as_slice()) {
             ("GET", ["", "v2", "catalog"]) => Ok(Response::new(200, self.catalog.to_json())),
@@ -650,19 +641,10 @@ impl<A: Aws> Broker<A> {
     /// `GET /admin/pauses` and `POST /admin/instances/{id}/resume`.
     pub async fn admin(&self, request: &Request<'_>) -> Response {
         if !self.authorized(request.authorization) {
-            return Response::error(
-                401,
-                None,
-                "authentication required: HTTP Basic with the broker's username and password",
-            );
+            return unauthorized();
         }
-        let segments: Vec<String> = request
-            .path
-            .trim_end_matches('/')
-            .split('/')
-            .map(|segment| percent_decode_str(segment).decode_utf8_lossy().into_owned())
-            .collect();
-        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let decoded = path_segments(request.path);
+        let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
         let result = match (request.method, segments.as_slice()) {
             ("GET", ["", "admin", "pauses"]) => self.pauses().await,
             (_, ["", "admin", "pauses"]) => Ok(method_not_allowed("GET")),
@@ -799,6 +781,23 @@ fn pause_json(pause: &Pause) -> Value {
 fn request_of<T: serde::Serialize>(value: &T) -> Result<Value, Response> {
     serde_json::to_value(value)
         .map_err(|e| Response::internal(format!("the operation's request does not serialise: {e}")))
+}
+
+/// 401: the broker's Basic credentials are missing or wrong.
+fn unauthorized() -> Response {
+    Response::error(
+        401,
+        None,
+        "authentication required: HTTP Basic with the broker's username and password",
+    )
+}
+
+/// A request path's segments, percent-decoded (`/v2/catalog/` -> `["", "v2", "catalog"]`).
+fn path_segments(path: &str) -> Vec<String> {
+    path.trim_end_matches('/')
+        .split('/')
+        .map(|segment| percent_decode_str(segment).decode_utf8_lossy().into_owned())
+        .collect()
 }
 
 /// The 404 for an instance this broker does not have (or an id no instance can have).

@@ -156,11 +156,7 @@ fn too_large_or_unreadable(error: &axum::Error) -> Response {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = source {
         if e.is::<http_body_util::LengthLimitError>() {
-            return Response::error(
-                413,
-                None,
-                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-            );
+            return Response::body_too_large("the rest was not read");
         }
         source = e.source();
     }

@@ -263,15 +263,6 @@ pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Response> {
     }
 }
 
-/// 400 unless each of `keys` is a string.
-pub fn require_strings(body: &Map<String, Value>, keys: &[&str]) -> Option<Response> {
-    keys.iter().find_map(|key| match body.get(*key) {
-        Some(Value::String(_)) => None,
-        Some(_) => Some(Response::bad_request(format!("{key}: must be a string"))),
-        None => Some(Response::bad_request(format!("{key}: is required"))),
-    })
-}
-
 /// 400 when one of `keys` is present but not a string.
 pub fn optional_strings(body: &Map<String, Value>, keys: &[&str]) -> Option<Response> {
     keys.iter().find_map(|key| match body.get(*key) {

@@ -138,12 +138,6 @@ impl Kind {
         .find(|kind| kind.as_str() == name)
     }
 
-    /// Whether it acts on a binding.
-    #[must_use]
-    pub const fn is_binding(self) -> bool {
-        matches!(self, Self::Bind | Self::Unbind)
-    }
-
     /// Whether the platform asked for it (and polls `last_operation` for it): a pause or a
     /// resume is the broker's own and leaves the platform's last operation alone.
     #[must_use]
@@ -881,12 +875,7 @@ impl Store {
                 forget_deleted(tx, id, None).await?;
             }
             Write::InstanceLedger(ledger) => {
-                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                    .bind(to_json("ledger", ledger)?)
-                    .bind(now)
-                    .bind(id.as_str())
-                    .execute(&mut **tx)
-                    .await?;
+                set_instance_ledger(tx, id, ledger, now).await?;
             }
             Write::RemoveInstance => {
                 sqlx::query("DELETE FROM bindings WHERE instance_id = $1")
@@ -940,12 +929,7 @@ impl Store {
                     .await?;
             }
             Write::Paused(ledger) => {
-                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                    .bind(to_json("ledger", ledger)?)
-                    .bind(now)
-                    .bind(id.as_str())
-                    .execute(&mut **tx)
-                    .await?;
+                set_instance_ledger(tx, id, ledger, now).await?;
                 sqlx::query(
                     "UPDATE pauses SET applied_at = $1, last_error = NULL \
                      WHERE instance_id = $2 AND resumed_at IS NULL",
@@ -956,12 +940,7 @@ impl Store {
                 .await?;
             }
             Write::Resumed { ledger, by, reason } => {
-                sqlx::query("UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                    .bind(to_json("ledger", ledger)?)
-                    .bind(now)
-                    .bind(id.as_str())
-                    .execute(&mut **tx)
-                    .await?;
+                set_instance_ledger(tx, id, ledger, now).await?;
                 sqlx::query(
                     "UPDATE pauses SET resumed_at = $1, resumed_by = $2, resume_reason = $3 \
                      WHERE instance_id = $4 AND resumed_at IS NULL",
@@ -1214,6 +1193,24 @@ async fn set_last_operation(
     .bind(state.as_str())
     .bind(description)
     .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stores `ledger` as instance `id`'s (bumping its version).
+async fn set_instance_ledger(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &InstanceId,
+    ledger: &Ledger,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE instances SET ledger = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(to_json("ledger", ledger)?)
+    .bind(now)
+    .bind(id.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
