@@ -91,6 +91,15 @@ impl WebhookUrl {
                 excerpt(url.scheme())
             )));
         }
+        // The URL standard percent-encodes what it serialises (`é` in a path becomes
+        // `%C3%A9`), so the canonical form can outgrow the input: it is held to the same
+        // limit, or a value accepted once would be refused when read back.
+        let canonical = url.as_str().len();
+        if canonical > MAX_URL_LEN {
+            return Err(err(format!(
+                "is {canonical} characters long once percent-encoded; at most {MAX_URL_LEN} are allowed"
+            )));
+        }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(err("must not carry a user name or password"));
         }
@@ -231,5 +240,22 @@ mod tests {
         assert!(bad("https://ho_oks.agency.gov/").contains("'_'"));
         assert!(bad("https://\u{0430}pple.com/").contains("Cyrillic"));
         assert!(bad(&format!("https://a.gov/{}", "x".repeat(2100))).contains("at most 2048"));
+    }
+
+    #[test]
+    fn the_canonical_form_is_held_to_the_limit_and_reparses() {
+        // 14 + 700 * 2 = 1,414 bytes as written; 14 + 700 * 6 = 4,214 once encoded.
+        let long = format!("https://a.gov/{}", "\u{e9}".repeat(700));
+        let message = bad(&long);
+        assert!(
+            message.contains("4214 characters long once percent-encoded"),
+            "{message}"
+        );
+        // Just under the limit once encoded: accepted, and its canonical form reparses to
+        // the same value.
+        let fits = format!("https://a.gov/{}", "\u{e9}".repeat((2048 - 14) / 6));
+        let hook = WebhookUrl::parse(&fits).expect("fits once encoded");
+        assert!(hook.as_str().len() <= 2048);
+        assert_eq!(WebhookUrl::parse(hook.as_str()).ok(), Some(hook));
     }
 }
