@@ -16,7 +16,7 @@ use ses_broker::binding::Protocol;
 use ses_broker::dns::DkimToken;
 use ses_broker::values::{Arn, DomainName};
 
-use crate::aws::{Aws, ErrorClass, classify};
+use crate::aws::{Aws, ErrorClass, classify, classify_call};
 
 mod cloudwatch;
 mod iam;
@@ -232,22 +232,7 @@ impl Aws for SdkAws {
                     ErrorClass::AlreadyExists => match self.read_back(operation).await {
                         Ok(Some(observed)) => Answer::AlreadyExists(observed),
                         Ok(None) => Answer::failed(FailureKind::Permanent, &code, &message),
-                        Err(Fault::Local(why)) => Answer::failed(
-                            FailureKind::Permanent,
-                            &code,
-                            &format!("{message} (and reading it back failed: {why})"),
-                        ),
-                        Err(Fault::Service {
-                            code: read_code,
-                            message: read_message,
-                            ..
-                        }) => Answer::failed(
-                            FailureKind::Permanent,
-                            &code,
-                            &format!(
-                                "{message} (and reading it back failed: {read_code}: {read_message})"
-                            ),
-                        ),
+                        Err(fault) => read_back_failed(operation, &code, &message, fault),
                     },
                 }
             }
@@ -260,6 +245,44 @@ impl Aws for SdkAws {
             None => "the AWS SDK for Rust (AWS itself)".to_owned(),
         }
     }
+}
+
+/// The answer to a create that found its resource there but could not read it back.
+///
+/// Whether to retry follows the read's own failure: a read that was throttled, timed out or
+/// met a 5xx is retried like any transient failure (the create runs again, finds the
+/// resource again and reads it again), and so is a resource that vanished between the two
+/// calls. Reporting those as permanent would stop the run with a resource made, possibly
+/// by this very run before a crash, that the ledger does not hold. A read AWS refuses for
+/// good (access denied, an answer the core cannot read) stops the run.
+fn read_back_failed(operation: &Operation, code: &str, message: &str, fault: Fault) -> Answer {
+    let (kind, why) = match fault {
+        Fault::Local(why) => (FailureKind::Permanent, why),
+        Fault::Service {
+            code: read_code,
+            message: read_message,
+            status,
+            transport,
+        } => {
+            let kind = if transport {
+                FailureKind::Transient
+            } else {
+                match classify_call("read-back", false, &read_code, &read_message, status) {
+                    ErrorClass::Failure(kind) => kind,
+                    ErrorClass::NotFound | ErrorClass::AlreadyExists => FailureKind::Transient,
+                }
+            };
+            (kind, format!("{read_code}: {read_message}"))
+        }
+    };
+    Answer::failed(
+        kind,
+        code,
+        &format!(
+            "{message} (and reading back what {} found failed: {why})",
+            operation.name()
+        ),
+    )
 }
 
 /// The tags of one service's API.

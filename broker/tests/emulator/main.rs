@@ -7,7 +7,8 @@
 //! with boto3 (`support/moto_configuration_sets.py`).
 //!
 //! `pause.rs` checks that a pause reaches moto (which does not serve it), through the
-//! recording forwarder in `wire.rs`. `crash.rs` kills the broker after every AWS call of a
+//! recording forwarder in `wire.rs`; `readback.rs` has that forwarder throttle the read of a
+//! create that found its resource there, and checks the adapter asks for a retry. `crash.rs` kills the broker after every AWS call of a
 //! provision, a bind and a deprovision, restarts it and compares again. The tests take
 //! moto one at a time, each from empty.
 //!
@@ -27,6 +28,7 @@
 mod crash;
 mod pause;
 mod read;
+mod readback;
 #[path = "../support/mod.rs"]
 mod support;
 mod wire;

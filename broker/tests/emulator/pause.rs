@@ -7,6 +7,7 @@
 //! It runs in its own region, so the lifecycle test's comparison of everything in moto
 //! never sees its configuration set.
 
+use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use ses_broker::aws::{Answer, DriveError, Driver, FailureKind, InstanceState, Next, Operation};
 use ses_broker::instance::BrokerConfig;
@@ -19,8 +20,12 @@ use super::wire::Wire;
 /// Not the lifecycle test's region.
 const PAUSE_REGION: &str = "us-gov-east-1";
 
-/// An instance in moto's account (every moto call is in `123456789012`).
-fn instance_state() -> InstanceState {
+/// The pause test's instance.
+const INSTANCE_ID: &str = "5e7a0c1d-2b3f-4a6e-9c8d-7f1e2d3c4b5a";
+
+/// Instance `id` in moto's account (every moto call is in `123456789012`), in
+/// [`PAUSE_REGION`].
+pub(crate) fn instance_state(id: &str) -> InstanceState {
     let config = BrokerConfig::from_json(&format!(
         r#"{{"region": "{PAUSE_REGION}", "account_id": "123456789012",
             "default_zone": "appmail.cloud.gov", "environment": "ci",
@@ -29,26 +34,21 @@ fn instance_state() -> InstanceState {
     .unwrap();
     support::instance_state(
         &config,
-        "5e7a0c1d-2b3f-4a6e-9c8d-7f1e2d3c4b5a",
+        id,
         r#"{"domain": "pause.agency.gov", "admin_email": "admin@agency.gov"}"#,
     )
 }
 
-fn operation(driver: &mut Driver) -> Operation {
+pub(crate) fn operation(driver: &mut Driver) -> Operation {
     match driver.next_operation() {
         Next::Operation(op) => op,
         other => panic!("expected an operation, got {other:?}"),
     }
 }
 
-#[test]
-#[ignore = "needs moto's server: .ci/check-emulator.sh starts it and runs this test"]
-fn a_pause_reaches_moto_with_sending_disabled_and_its_404_stops_the_run() {
-    let _one_at_a_time = super::one_at_a_time();
-    let endpoint = std::env::var("SES_BROKER_EMULATOR").expect(
-        "SES_BROKER_EMULATOR=http://127.0.0.1:PORT (moto's server) is required: run .ci/check-emulator.sh",
-    );
-    let wire = Wire::start(&endpoint);
+/// A runtime, and the SDK's configuration and the adapter, every client sent through `wire`
+/// in [`PAUSE_REGION`].
+pub(crate) fn sdk_through(wire: &Wire) -> (tokio::runtime::Runtime, SdkConfig, SdkAws) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -63,17 +63,40 @@ fn a_pause_reaches_moto_with_sending_disabled_and_its_404_stops_the_run() {
             .load(),
     );
     let aws = SdkAws::from_config(&sdk, Some(wire.url()));
+    (runtime, sdk, aws)
+}
+
+/// Deletes configuration set `name` from moto, if it is there (a rerun against the same
+/// moto finds what the last run made).
+pub(crate) fn delete_set(runtime: &tokio::runtime::Runtime, sdk: &SdkConfig, name: &str) {
+    let _ = runtime.block_on(
+        aws_sdk_sesv2::Client::new(sdk)
+            .delete_configuration_set()
+            .configuration_set_name(name)
+            .send(),
+    );
+}
+
+/// moto's endpoint, from `SES_BROKER_EMULATOR`.
+pub(crate) fn emulator() -> String {
+    std::env::var("SES_BROKER_EMULATOR").expect(
+        "SES_BROKER_EMULATOR=http://127.0.0.1:PORT (moto's server) is required: run .ci/check-emulator.sh",
+    )
+}
+
+#[test]
+#[ignore = "needs moto's server: .ci/check-emulator.sh starts it and runs this test"]
+fn a_pause_reaches_moto_with_sending_disabled_and_its_404_stops_the_run() {
+    let _one_at_a_time = super::one_at_a_time();
+    let endpoint = emulator();
+    let wire = Wire::start(&endpoint);
+    let (runtime, sdk, aws) = sdk_through(&wire);
 
     // The configuration set, made by the provision's first call, as the broker makes it
     // (after a rerun against the same moto, made again).
-    let state = instance_state();
+    let state = instance_state(INSTANCE_ID);
     let set = state.configuration_set.to_string();
-    let _ = runtime.block_on(
-        aws_sdk_sesv2::Client::new(&sdk)
-            .delete_configuration_set()
-            .configuration_set_name(&set)
-            .send(),
-    );
+    delete_set(&runtime, &sdk, &set);
     let mut provision = Driver::provision(state);
     let create = operation(&mut provision);
     assert!(

@@ -3,6 +3,9 @@
 //! not serve. moto's own request recorder cannot show those: it records only requests that
 //! reach one of its handlers, and an unknown route is refused before that.
 //!
+//! A test can also make it answer some requests itself ([`Wire::intercept`]), as AWS would
+//! when it throttles, without passing them on.
+//!
 //! HTTP/1.1 with `Content-Length` bodies (what the AWS SDK sends and moto answers), one
 //! upstream connection per request.
 
@@ -19,10 +22,21 @@ pub(crate) struct Exchange {
     pub(crate) status: u16,
 }
 
+/// Answers a request (method, path, body) with a whole raw HTTP response instead of passing
+/// it on; `None` passes it on.
+pub(crate) type Interceptor = dyn Fn(&str, &str, &[u8]) -> Option<Vec<u8>> + Send + Sync;
+
+/// What the connections share: the log, and the interceptor in force.
+#[derive(Default)]
+struct Shared {
+    log: Mutex<Vec<Exchange>>,
+    intercept: Mutex<Option<Arc<Interceptor>>>,
+}
+
 /// The forwarder: listens on a loopback port, passes everything on to moto.
 pub(crate) struct Wire {
     url: String,
-    log: Arc<Mutex<Vec<Exchange>>>,
+    shared: Arc<Shared>,
 }
 
 /// One HTTP message: the start line, the head as received, and the body.
@@ -83,39 +97,66 @@ fn read_message(reader: &mut BufReader<TcpStream>, response: bool) -> Option<Mes
     })
 }
 
-/// Passes the requests of one client connection on to `upstream`, one by one.
-fn serve(client: TcpStream, upstream: &str, log: &Mutex<Vec<Exchange>>) {
+/// The status of a response's start line (`HTTP/1.1 429 Too Many Requests`).
+fn status_of(start: &str) -> u16 {
+    start
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Passes the requests of one client connection on to `upstream`, one by one, or answers
+/// them through the interceptor in force.
+fn serve(client: TcpStream, upstream: &str, shared: &Shared) {
     let Ok(mut writer) = client.try_clone() else {
         return;
     };
     let mut reader = BufReader::new(client);
     while let Some(request) = read_message(&mut reader, false) {
-        let mut server = TcpStream::connect(upstream).unwrap();
-        server.write_all(&request.head).unwrap();
-        server.write_all(&request.body).unwrap();
-        let Some(response) = read_message(&mut BufReader::new(server), true) else {
-            return;
-        };
         let mut words = request.start.split(' ');
         let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-        let status = response
-            .start
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        log.lock()
+        let intercept = shared
+            .intercept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let canned = intercept.and_then(|f| f(method, path, &request.body));
+        let (status, head, body, close) = if let Some(raw) = canned {
+            let start = String::from_utf8_lossy(&raw)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            (status_of(&start), raw, Vec::new(), false)
+        } else {
+            let mut server = TcpStream::connect(upstream).unwrap();
+            server.write_all(&request.head).unwrap();
+            server.write_all(&request.body).unwrap();
+            let Some(response) = read_message(&mut BufReader::new(server), true) else {
+                return;
+            };
+            (
+                status_of(&response.start),
+                response.head,
+                response.body,
+                response.close,
+            )
+        };
+        shared
+            .log
+            .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(Exchange {
                 method: method.to_owned(),
                 path: path.to_owned(),
-                body: request.body,
+                body: request.body.clone(),
                 status,
             });
-        if writer.write_all(&response.head).is_err() || writer.write_all(&response.body).is_err() {
+        if writer.write_all(&head).is_err() || writer.write_all(&body).is_err() {
             return;
         }
-        if response.close || request.close {
+        if close || request.close {
             return;
         }
     }
@@ -130,15 +171,24 @@ impl Wire {
             .to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::clone(&log);
+        let shared = Arc::new(Shared::default());
+        let connections = Arc::clone(&shared);
         std::thread::spawn(move || {
             for client in listener.incoming().map_while(Result::ok) {
-                let (upstream, log) = (upstream.clone(), Arc::clone(&shared));
-                std::thread::spawn(move || serve(client, &upstream, &log));
+                let (upstream, shared) = (upstream.clone(), Arc::clone(&connections));
+                std::thread::spawn(move || serve(client, &upstream, &shared));
             }
         });
-        Self { url, log }
+        Self { url, shared }
+    }
+
+    /// Answers what `interceptor` answers from now on (`None`: pass everything on again).
+    pub(crate) fn intercept(&self, interceptor: Option<Arc<Interceptor>>) {
+        *self
+            .shared
+            .intercept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = interceptor;
     }
 
     /// Where to send requests.
@@ -148,7 +198,8 @@ impl Wire {
 
     /// Everything passed on so far.
     pub(crate) fn exchanges(&self) -> Vec<Exchange> {
-        self.log
+        self.shared
+            .log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
