@@ -25,6 +25,9 @@ use ses_broker_server::store::Store;
 use ses_broker_server::telemetry::{MeteredAws, Metrics};
 use ses_broker_server::{config, http, telemetry};
 
+/// The target of the lines a start logs (what it serves, with what, from where).
+const STARTUP: &str = "ses_broker_server::startup";
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
@@ -36,10 +39,11 @@ async fn main() -> ExitCode {
         eprintln!("ses-broker-server: cannot start logging: {e}");
         return ExitCode::from(1);
     }
+    // From here on every line is a log event, in the format `--log-format` chose.
     match run(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("ses-broker-server: {message}");
+            tracing::error!(target: STARTUP, "cannot serve: {message}");
             ExitCode::from(1)
         }
     }
@@ -74,9 +78,11 @@ async fn run(args: &Args) -> Result<(), String> {
         AwsChoice::Sdk => {
             let aws = SdkAws::connect(&config::region(&text)?, args.aws_endpoint.as_deref()).await;
             let identity = aws.caller_identity().await?;
-            eprintln!(
-                "ses-broker-server: AWS credentials are {} (account {})",
-                identity.arn, identity.account
+            tracing::info!(
+                target: STARTUP,
+                arn = %identity.arn,
+                account = %identity.account,
+                "AWS credentials found"
             );
             let config = read_config(&config::with_identity(&text, &identity)?)?;
             if config.dns_account_id() != config.account_id() {
@@ -93,6 +99,23 @@ async fn run(args: &Args) -> Result<(), String> {
     }
 }
 
+/// The stand-in AWS lives in this process's memory: a state file that outlives it holds
+/// instances whose resources the next start no longer has. Said once at start, with the
+/// numbers, so a reader of the log knows why a deprovision then finds nothing to delete.
+async fn warn_of_a_forgetful_stand_in(store: &Store) {
+    match store.counts().await {
+        Ok(counts) if counts.instances > 0 => tracing::warn!(
+            target: STARTUP,
+            instances = counts.instances,
+            bindings = counts.bindings,
+            "--aws memory starts empty, but the state holds instances from an earlier run: \
+             their AWS resources are gone with that process (use a fresh --state for the stand-in)"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(target: STARTUP, error = %e, "cannot count the stored instances"),
+    }
+}
+
 fn read_config(text: &str) -> Result<BrokerConfig, String> {
     BrokerConfig::from_json(text).map_err(|e| format!("configuration: {e}"))
 }
@@ -105,12 +128,13 @@ async fn serve<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), 
 }
 
 async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result<(), String> {
-    eprintln!(
-        "ses-broker-server: --aws {}: {}",
-        match args.aws {
+    tracing::info!(
+        target: STARTUP,
+        aws = match args.aws {
             AwsChoice::Memory => "memory",
             AwsChoice::Sdk => "sdk",
         },
+        "AWS is {}",
         aws.describe()
     );
     let store = Store::open(&args.state, config)
@@ -118,12 +142,15 @@ async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result
         .map_err(|e| format!("--state: {e}"))?;
     match store.backend() {
         ses_broker_server::store::Backend::Sqlite => {
-            eprintln!("ses-broker-server: state in the SQLite file {}", args.state);
+            tracing::info!(target: STARTUP, file = %args.state, "state in SQLite");
         }
         ses_broker_server::store::Backend::Postgres => {
-            // The URL may carry a password: never printed.
-            eprintln!("ses-broker-server: state in PostgreSQL");
+            // The URL may carry a password: never logged.
+            tracing::info!(target: STARTUP, "state in PostgreSQL");
         }
+    }
+    if matches!(args.aws, AwsChoice::Memory) {
+        warn_of_a_forgetful_stand_in(&store).await;
     }
     let metrics = Metrics::new();
     let broker = Broker::new(
@@ -143,7 +170,7 @@ async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result
     // Operations a crash interrupted are taken over once their lease runs out; the watcher
     // also keeps this process's own operations alive.
     tokio::spawn(broker.watch());
-    eprintln!("ses-broker-server: listening on http://{local}");
+    tracing::info!(target: STARTUP, url = %format!("http://{local}"), "listening");
     let mut receiver = AlarmReceiver::new(
         broker.config(),
         HttpsSns::new(),
@@ -152,21 +179,24 @@ async fn serve_with<A: Aws>(args: &Args, config: BrokerConfig, aws: A) -> Result
     if let Some(dir) = &args.sns_certificates {
         let certificates = load_certificate_dir(dir)
             .map_err(|e| format!("--sns-certificates {}: {e}", dir.display()))?;
-        eprintln!(
-            "ses-broker-server: --sns-certificates: {}",
-            certificates.names().join(", ")
+        tracing::info!(
+            target: STARTUP,
+            certificates = %certificates.names().join(", "),
+            "SNS signing certificates pre-seeded from --sns-certificates"
         );
         receiver = receiver.with_certificates(certificates);
     }
     let topics: Vec<&str> = receiver.topics().collect();
     if topics.is_empty() {
-        eprintln!(
-            "ses-broker-server: no platform_topic_arns configured: POST /sns/alarms refuses every message"
+        tracing::warn!(
+            target: STARTUP,
+            "no platform_topic_arns configured: POST /sns/alarms refuses every message"
         );
     } else {
-        eprintln!(
-            "ses-broker-server: POST /sns/alarms receives {}",
-            topics.join(", ")
+        tracing::info!(
+            target: STARTUP,
+            topics = %topics.join(", "),
+            "POST /sns/alarms receives the platform topics"
         );
     }
     let alarms = AlarmEndpoint::new(broker.clone(), receiver);

@@ -73,8 +73,8 @@ impl Server {
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                     eprintln!("{name}| {line}");
-                    if let Some(url) = line.strip_prefix("ses-broker-server: listening on ") {
-                        let _ = tx.send(url.to_owned());
+                    if let Some(url) = listening_url(&line) {
+                        let _ = tx.send(url);
                     }
                     lines.lock().unwrap().push(line);
                 }
@@ -258,4 +258,20 @@ pub fn basic(user: &str, password: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
     )
+}
+
+/// The URL in the start's `listening` line, in either log format: text
+/// (`... ses_broker_server::startup: listening url=http://127.0.0.1:PORT`) or JSON (its `url`
+/// field).
+fn listening_url(line: &str) -> Option<String> {
+    if !line.contains("ses_broker_server::startup") {
+        return None;
+    }
+    if let Ok(event) = serde_json::from_str::<Value>(line) {
+        return (event["message"] == "listening")
+            .then(|| event["url"].as_str().map(str::to_owned))
+            .flatten();
+    }
+    let (_, rest) = line.split_once(": listening url=")?;
+    rest.split_whitespace().next().map(str::to_owned)
 }
