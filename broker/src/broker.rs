@@ -34,7 +34,7 @@ use crate::store::{
 use crate::telemetry::Metrics;
 
 /// Not an HTTP status: the marker of a request whose reading went stale before it took the
-/// instance ([`Begun::Changed`]); [`Broker::handle`] reads again.
+/// instance ([`Begun::Changed`]); [`reading_again`] reads again.
 const STALE: u16 = 0;
 
 /// How many times a request reads again before giving up with 422.
@@ -194,19 +194,7 @@ impl<A: Aws> Broker<A> {
         if let Some(refused) = check_api_version(request.api_version) {
             return refused;
         }
-        // A request acts on what it read only if nothing changed before it took the
-        // instance; otherwise it reads again (an operation finished in between).
-        for _ in 0..MAX_READS {
-            let response = self.route(request).await;
-            if response.status != STALE {
-                return response;
-            }
-        }
-        Response::error(
-            422,
-            Some("ConcurrencyError"),
-            "the instance kept changing while this request was read; try again",
-        )
+        reading_again(|| self.route(request)).await
     }
 
     async fn route(&self, request: &Request<'_>) -> Response {
@@ -279,7 +267,7 @@ impl<A: Aws> Broker<A> {
     ) -> Result<Response, Response> {
         match self.engine.store.begin(&operation, expect).await? {
             Begun::Started => {}
-            Begun::Changed => return Err(Response::new(STALE, Value::Null)),
+            Begun::Changed => return Err(stale()),
             Begun::Busy(busy) => {
                 return Err(if asynchronous && same(&busy) {
                     Response::new(202, json!({"operation": busy.id}))
@@ -347,15 +335,18 @@ impl<A: Aws> Broker<A> {
             state,
         })?;
         let operation = self.new_operation(&id, None, Kind::Provision, stored.clone());
-        let expect = if version.is_some() {
+        if version.is_some() {
             // It was there a moment ago and is gone now: read again.
-            return Err(Response::new(STALE, Value::Null));
-        } else {
-            Expect::Absent
-        };
-        self.start(operation, expect, accepts_incomplete(request), |busy| {
-            busy.kind == Kind::Provision && busy.request.get("params") == stored.get("params")
-        })
+            return Err(stale());
+        }
+        self.start(
+            operation,
+            Expect::Absent,
+            accepts_incomplete(request),
+            |busy| {
+                busy.kind == Kind::Provision && busy.request.get("params") == stored.get("params")
+            },
+        )
         .await
     }
 
@@ -600,7 +591,7 @@ impl<A: Aws> Broker<A> {
             });
         }
         let Some(version) = version else {
-            return Err(Response::new(STALE, Value::Null));
+            return Err(stale());
         };
         let operation = self.new_operation(&id, Some(&bid), Kind::Unbind, json!({}));
         self.start(
@@ -643,28 +634,16 @@ impl<A: Aws> Broker<A> {
         if !self.authorized(request.authorization) {
             return unauthorized();
         }
+        reading_again(|| self.admin_route(request)).await
+    }
+
+    async fn admin_route(&self, request: &Request<'_>) -> Response {
         let decoded = path_segments(request.path);
         let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
         let result = match (request.method, segments.as_slice()) {
             ("GET", ["", "admin", "pauses"]) => self.pauses().await,
             (_, ["", "admin", "pauses"]) => Ok(method_not_allowed("GET")),
-            ("POST", ["", "admin", "instances", id, "resume"]) => {
-                let mut answer = self.resume(id, request).await;
-                for _ in 1..MAX_READS {
-                    if !matches!(&answer, Err(stale) if stale.status == STALE) {
-                        break;
-                    }
-                    answer = self.resume(id, request).await;
-                }
-                match answer {
-                    Err(stale) if stale.status == STALE => Err(Response::error(
-                        422,
-                        Some("ConcurrencyError"),
-                        "the instance kept changing; try again",
-                    )),
-                    other => other,
-                }
-            }
+            ("POST", ["", "admin", "instances", id, "resume"]) => self.resume(id, request).await,
             (_, ["", "admin", "instances", _, "resume"]) => Ok(method_not_allowed("POST")),
             _ => Ok(Response::error(
                 404,
@@ -781,6 +760,32 @@ fn pause_json(pause: &Pause) -> Value {
 fn request_of<T: serde::Serialize>(value: &T) -> Result<Value, Response> {
     serde_json::to_value(value)
         .map_err(|e| Response::internal(format!("the operation's request does not serialise: {e}")))
+}
+
+/// The answer of a request whose reading went stale: not sent, [`reading_again`] reads again.
+fn stale() -> Response {
+    Response::new(STALE, Value::Null)
+}
+
+/// Answers with `route`, read again while its reading goes stale before it takes the
+/// instance (an operation finished in between, [`Begun::Changed`]): a request acts only on
+/// what is still stored. 422 `ConcurrencyError` after [`MAX_READS`] stale readings.
+async fn reading_again<F, R>(route: R) -> Response
+where
+    R: Fn() -> F,
+    F: Future<Output = Response>,
+{
+    for _ in 0..MAX_READS {
+        let response = route().await;
+        if response.status != STALE {
+            return response;
+        }
+    }
+    Response::error(
+        422,
+        Some("ConcurrencyError"),
+        "the instance kept changing while this request was read; try again",
+    )
 }
 
 /// 401: the broker's Basic credentials are missing or wrong.

@@ -417,13 +417,7 @@ impl Store {
     /// # Errors
     /// The database failed.
     pub async fn instance_version(&self, id: &InstanceId) -> Result<Option<i64>, StoreError> {
-        let row = sqlx::query("SELECT version FROM instances WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row
-            .map(|row| row.try_get::<i64, _>("version"))
-            .transpose()?)
+        version_of(&self.pool, id).await
     }
 
     /// The instance `id`.
@@ -596,12 +590,7 @@ impl Store {
             };
         }
         if expect != Expect::Anything {
-            let found = sqlx::query("SELECT version FROM instances WHERE id = $1")
-                .bind(operation.instance_id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|row| row.try_get::<i64, _>("version"))
-                .transpose()?;
+            let found = version_of(&mut *tx, &operation.instance_id).await?;
             let unchanged = match expect {
                 Expect::Absent => found.is_none(),
                 Expect::Version(version) => found == Some(version),
@@ -1196,6 +1185,21 @@ async fn set_last_operation(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The version of instance `id`, `None` when there is none, read through `executor` (the
+/// pool, or a transaction that goes on to act on what it read).
+async fn version_of<'e, E>(executor: E, id: &InstanceId) -> Result<Option<i64>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT version FROM instances WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(executor)
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<i64, _>("version"))
+        .transpose()?)
 }
 
 /// Stores `ledger` as instance `id`'s (bumping its version).

@@ -285,6 +285,24 @@ fn read_back_failed(operation: &Operation, code: &str, message: &str, fault: Fau
     )
 }
 
+/// A configuration set as SES v2's or v1's answer `$out` gives it (the same accessors on
+/// types of two crates, hence a macro), with `$suppressed`, the suppression reasons (v2's
+/// alone).
+macro_rules! configuration_set {
+    ($out:expr, $suppressed:expr) => {
+        Observed::ConfigurationSet {
+            tls_policy: $out
+                .delivery_options()
+                .and_then(|d| d.tls_policy())
+                .map(|t| t.as_str().to_owned()),
+            reputation_metrics_enabled: $out
+                .reputation_options()
+                .map(|r| r.reputation_metrics_enabled()),
+            suppressed_reasons: $suppressed,
+        }
+    };
+}
+
 /// The tags of one service's API.
 macro_rules! tags {
     ($tags:expr, $ty:ty) => {
@@ -384,14 +402,22 @@ impl SdkAws {
         match operation {
             Operation::CreateConfigurationSet(p) => {
                 let name = p.configuration_set_name.as_str();
-                let out = match self
+                match self
                     .sesv2
                     .get_configuration_set()
                     .configuration_set_name(name)
                     .send()
                     .await
                 {
-                    Ok(out) => out,
+                    Ok(out) => Ok(Some(configuration_set!(
+                        out,
+                        out.suppression_options().map(|s| {
+                            s.suppressed_reasons()
+                                .iter()
+                                .map(|r| r.as_str().to_owned())
+                                .collect()
+                        })
+                    ))),
                     // SES v1 reads the same set (moto serves v2's answer in a shape the SDK
                     // cannot read): TLS policy and reputation metrics; the suppression
                     // reasons are v2's only, so left unknown rather than guessed.
@@ -411,33 +437,9 @@ impl SdkAws {
                         else {
                             return Err(v2.into());
                         };
-                        return Ok(Some(Observed::ConfigurationSet {
-                            tls_policy: out
-                                .delivery_options()
-                                .and_then(|d| d.tls_policy())
-                                .map(|t| t.as_str().to_owned()),
-                            reputation_metrics_enabled: out
-                                .reputation_options()
-                                .map(|r| r.reputation_metrics_enabled()),
-                            suppressed_reasons: None,
-                        }));
+                        Ok(Some(configuration_set!(out, None)))
                     }
-                };
-                Ok(Some(Observed::ConfigurationSet {
-                    tls_policy: out
-                        .delivery_options()
-                        .and_then(|d| d.tls_policy())
-                        .map(|t| t.as_str().to_owned()),
-                    reputation_metrics_enabled: out
-                        .reputation_options()
-                        .map(|r| r.reputation_metrics_enabled()),
-                    suppressed_reasons: out.suppression_options().map(|s| {
-                        s.suppressed_reasons()
-                            .iter()
-                            .map(|r| r.as_str().to_owned())
-                            .collect()
-                    }),
-                }))
+                }
             }
             Operation::CreateEmailIdentity(p) => {
                 let out = self
